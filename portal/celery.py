@@ -1,0 +1,20 @@
+"""The Celery app: wired to Django settings, queues, and the beat schedule written in code."""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+from kombu import Queue
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+
+app = Celery("portal")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.conf.task_queues = (Queue("default"), Queue("pdf"))
+app.conf.beat_schedule = {
+    "sessions_clear_task": {
+        "task": "accounts.tasks.sessions_clear_task",
+        "schedule": crontab(hour=3, minute=17),
+    },
+}
+app.autodiscover_tasks()
