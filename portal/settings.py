@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "allauth.usersessions",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_countries",
     "accounts",
     "representatives",
     "clients",
