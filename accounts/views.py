@@ -2,6 +2,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
+from applications.models import Program
+
 from .models import User
 
 
@@ -10,7 +12,8 @@ def home(request):
     """The public landing page; signed-in people go straight to their own start page."""
     if request.user.is_authenticated:
         return redirect("accounts:start")
-    return render(request, "pages/home.html")
+    programs = Program.objects.active().only("code", "name_en", "name_fr", "order")
+    return render(request, "pages/home.html", {"programs": programs})
 
 
 @require_safe

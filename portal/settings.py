@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "clients",
     "applications",
     "forms_imm",
+    "support",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("accounts.urls")),
     path("auth/", include("allauth.urls")),
+    path("help/", include("support.urls")),
     path(settings.ADMIN_URL_PATH, admin.site.urls),
     prefix_default_language=True,
 )
