@@ -92,3 +92,39 @@ def _private_media(settings, tmp_path):
             "OPTIONS": {"location": str(tmp_path / "private_media")},
         },
     }
+
+
+def load_reference_data():
+    """Re-run every `NNNN_fill_*` data migration (programs, help articles, ...).
+
+    A transactional test empties every table when it ends; the next one gets the reference data
+    the migrations loaded back this way.
+    """
+    from django.apps import apps
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations import RunPython
+
+    loader = MigrationLoader(connection, ignore_no_migrations=True)
+    project_apps = {
+        config.label for config in apps.get_app_configs() if "site-packages" not in config.path
+    }
+    for app_label, name in sorted(loader.disk_migrations):
+        if app_label not in project_apps or "_fill_" not in name:
+            continue
+        for operation in loader.disk_migrations[(app_label, name)].operations:
+            if isinstance(operation, RunPython):
+                with connection.schema_editor(atomic=True) as editor:
+                    operation.code(apps, editor)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    from applications.models import Program
+
+    if not Program.objects.exists():
+        load_reference_data()
