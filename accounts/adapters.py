@@ -1,12 +1,81 @@
-from allauth.account.adapter import DefaultAccountAdapter
+"""The one place allauth is customised (STYLE.md principle 12).
 
+- Who may sign up, and as what kind of account (``signup_role``).
+- One email address, one account, across every kind (workflow.md §12): an address that
+  belongs to a client-portal account is refused at representative sign-up with a visible
+  explanation. Other clashes keep allauth's enumeration protection (an "account already
+  exists" email instead of an error).
+- Sign-in starts the session clocks (accounts/session_policy.py); sign-out asks the browser
+  to clear what it cached (``Clear-Site-Data``, added by ``SessionPolicyMiddleware``).
+"""
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from . import session_policy
 from .models import User
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """The one place allauth is customised (STYLE.md principle 12)."""
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "email_belongs_to_client": _(
+            "This email address is already used by a client portal account. A representative "
+            "can’t use a client account, and one address can’t belong to both kinds of "
+            "account. To register with this address, ask for the client account to be "
+            "deleted using the technical-issue web form. Applications started in the client "
+            "account are not transferred to your new account."
+        ),
+    }
+
+    # Kinds of account people may create for themselves. Clients never sign up: their
+    # representative invites them. Individual applicants (no representative) will be added
+    # here with their own sign-up page that passes its kind to ``signup_role``.
+    SELF_SIGNUP_ROLES = frozenset({User.Role.REPRESENTATIVE})
+
+    def signup_role(self, request) -> str:
+        """The kind of account the current sign-up creates."""
+        return User.Role.REPRESENTATIVE
+
+    def is_open_for_signup(self, request) -> bool:
+        return self.signup_role(request) in self.SELF_SIGNUP_ROLES
 
     def save_user(self, request, user, form, commit=True):
-        # Self sign-up is for representatives; clients are invited by their representative.
-        user.role = User.Role.REPRESENTATIVE
+        user.role = self.signup_role(request)
         return super().save_user(request, user, form, commit=commit)
+
+    def validate_unique_email(self, email):
+        """Called at sign-up (and email changes) after allauth's own uniqueness check.
+
+        The client rule is a visible error on purpose: the issue asks for a clear message
+        saying why and how to fix it, which outweighs hiding that a client account exists.
+        """
+        belongs_to_client = (
+            User.objects.filter(
+                Q(email__iexact=email) | Q(emailaddress__email__iexact=email),
+                role=User.Role.CLIENT,
+            )
+            .values("pk")
+            .exists()
+        )
+        if belongs_to_client:
+            raise self.validation_error("email_belongs_to_client")
+        return super().validate_unique_email(email)
+
+    def login(self, request, user):
+        # Django gives the session a new key here (fixation); then both clocks start.
+        super().login(request, user)
+        session_policy.session_start(request.session)
+
+    def logout(self, request):
+        super().logout(request)
+        request.clear_site_data = True
+
+    def reauthenticate(self, user, password):
+        ok = super().reauthenticate(user, password)
+        if ok:
+            # A fresh proof of identity gets a fresh session key (QUALITY.md §2).
+            context.request.session.cycle_key()
+        return ok

@@ -1,9 +1,14 @@
+from django.conf import settings
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_safe
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST, require_safe
 
 from applications.models import Program
 
+from . import session_policy
 from .models import User
 
 
@@ -36,3 +41,33 @@ def privacy(request):
 @require_safe
 def terms(request):
     return render(request, "pages/terms.html")
+
+
+@require_POST
+@login_required
+def session_keepalive(request):
+    """ "Continue session": renew the idle clock and say how long the session now has left.
+
+    Answers 204 with ``X-Session-Expires-In`` (seconds). An ended session never gets here:
+    the session middleware has already signed it out, so the caller sees a redirect.
+    """
+    session_policy.session_renew(request.session, force=True)
+    state = session_policy.session_state(request.session, request.user)
+    response = HttpResponse(status=204)
+    response["X-Session-Expires-In"] = str(state.expires_in)
+    return response
+
+
+@require_safe
+def signed_out(request):
+    """Where the timeout dialog lands once the session has ended for inactivity."""
+    next_url = request.GET.get(REDIRECT_FIELD_NAME, "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = ""
+    return render(
+        request,
+        "account/signed_out.html",
+        {"next_url": next_url, "idle_minutes": settings.SESSION_IDLE_SECONDS // 60},
+    )

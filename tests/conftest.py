@@ -1,17 +1,46 @@
 """Personas (QUALITY.md §1) as signed-in test clients. Later issues extend the world."""
 
+import time
+
 import pytest
+from allauth.account.internal.flows.login import (
+    _AUTHENTICATION_METHODS_USER_SESSION_KEY,
+    AUTHENTICATION_METHODS_SESSION_KEY,
+)
+from allauth.account.internal.userkit import user_id_to_str
+from allauth.mfa.models import Authenticator
+from django.core.cache import cache
 from django.test import Client
 
+from accounts import session_policy
 from accounts.models import User
 from representatives.models import Representative
 from tests import factories
 
 
-def signed_in(user) -> Client:
-    """A test client signed in the way a real sign-in leaves the session."""
+def signed_in(user, *, mfa: bool = True) -> Client:
+    """A test client signed in the way a real sign-in leaves the session.
+
+    allauth records each authentication step in the session (``record_authentication``:
+    password, then the TOTP code) and our adapter starts the session clocks; this does the
+    same. With ``mfa=True`` (the default) someone who must use MFA is enrolled first, as a
+    real representative or staff member would be; ``mfa=False`` leaves them unenrolled.
+    tests/browser/test_auth_journeys.py proves the result matches a real sign-in.
+    """
+    authenticator = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if mfa and authenticator is None and user.needs_mfa:
+        authenticator, _secret = factories.make_totp(user)
     client = Client()
     client.force_login(user)
+    session = client.session
+    now = time.time()
+    records = [{"method": "password", "at": now, "email": user.email}]
+    if mfa and authenticator is not None:
+        records.append({"method": "mfa", "at": now, "id": authenticator.pk, "type": "totp"})
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = records
+    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = user_id_to_str(user)
+    session_policy.session_start(session, at=now)
+    session.save()
     return client
 
 
@@ -80,6 +109,45 @@ def staff(staff_user):
 @pytest.fixture
 def superuser(superuser_user):
     return signed_in(superuser_user)
+
+
+@pytest.fixture
+def rep_no_mfa_user(db):
+    return factories.make_representative(email="rep-no-mfa@example.test").user
+
+
+@pytest.fixture
+def rep_no_mfa(rep_no_mfa_user):
+    """A representative who has not set up an authenticator app yet."""
+    return signed_in(rep_no_mfa_user, mfa=False)
+
+
+@pytest.fixture
+def staff_no_mfa_user(db):
+    return factories.make_staff(email="staff-no-mfa@example.test")
+
+
+@pytest.fixture
+def staff_no_mfa(staff_no_mfa_user):
+    """A staff member who has not set up an authenticator app yet."""
+    return signed_in(staff_no_mfa_user, mfa=False)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(request, django_db_blocker):
+    """allauth's rate-limit counters (and used TOTP codes) live in the database cache.
+
+    Tests that run in a transaction roll them back; tests that commit (browser journeys,
+    ``transactional_db``) would leak them into the next test, so the cache is emptied after.
+    """
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    commits = (marker is not None and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if commits:
+        with django_db_blocker.unblock():
+            cache.clear()
 
 
 @pytest.fixture(autouse=True)
