@@ -196,3 +196,13 @@ def _reference_data(request):
 
     if not Program.objects.exists():
         load_reference_data()
+
+
+# Hypothesis profiles: "ci" in `make test`; HYPOTHESIS_PROFILE=deep for the full-size runs.
+import os  # noqa: E402
+
+from hypothesis import settings as hypothesis_settings  # noqa: E402
+
+hypothesis_settings.register_profile("ci", max_examples=100, deadline=None)
+hypothesis_settings.register_profile("deep", max_examples=2000, deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
