@@ -10,6 +10,8 @@ PORT ?= 8000
 # environment already says otherwise (DATABASE_URL, CELERY_BROKER_URL, EMAIL_HOST...).
 RUN_ENV := DEBUG=$${DEBUG:-true}
 TEST_ENV := DJANGO_SETTINGS_MODULE=portal.settings_test
+# Two cores: two pytest workers (each gets its own test database).
+PYTEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
 .PHONY: compile-messages help run test test-deep lint fmt messages check-messages install migrate demo bench audit clean
@@ -35,10 +37,10 @@ run: install compile-messages ## Set up and serve http://127.0.0.1:8000 with dev
 	$(RUN_ENV) $(MANAGE) runserver $(HOST):$(PORT)
 
 test: install compile-messages ## Run the whole suite on PostgreSQL and Redis (browser tests included)
-	$(TEST_ENV) $(PY) -m pytest --create-db -m "not deep" $(PYTEST_ARGS)
+	$(TEST_ENV) $(PY) -m pytest --create-db -n $(PYTEST_WORKERS) -m "not deep" $(PYTEST_ARGS)
 
 test-deep: install compile-messages ## Run the full-size versions of the heavy suites
-	$(TEST_ENV) $(PY) -m pytest --create-db -m "deep" $(PYTEST_ARGS)
+	HYPOTHESIS_PROFILE=deep $(TEST_ENV) $(PY) -m pytest --create-db -n $(PYTEST_WORKERS) -m "deep or not deep" $(PYTEST_ARGS)
 
 lint: install ## ruff, bandit, migrations check, translation completeness
 	$(VENV)/bin/ruff check .
