@@ -7,6 +7,7 @@
   exists" email instead of an error).
 - Sign-in starts the session clocks (accounts/session_policy.py); sign-out asks the browser
   to clear what it cached (``Clear-Site-Data``, added by ``SessionPolicyMiddleware``).
+- allauth's own emails go through the outbox, in both languages (``send_mail``).
 """
 
 from allauth.account.adapter import DefaultAccountAdapter
@@ -79,3 +80,40 @@ class AccountAdapter(DefaultAccountAdapter):
             # A fresh proof of identity gets a fresh session key (QUALITY.md §2).
             context.request.session.cycle_key()
         return ok
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """Send allauth's own emails (confirmation, reset, notifications) through the outbox.
+
+        allauth's templates are rendered once in the recipient's language and once in the
+        other, then combined into one bilingual message (accounts/emails.py). The idempotency
+        key covers the template, the address, the rendered text and the current minute: a
+        double submit queues one email, while the same request a minute later (whose text
+        may be identical, e.g. "unknown account") queues another.
+        """
+        import hashlib
+
+        from allauth.core import context as allauth_context  # `context` is the argument here
+        from django.utils import timezone, translation
+
+        from .emails import email_compose, email_languages, render_allauth_part
+        from .services import outbox_add
+
+        recipient = User.objects.filter(email__iexact=email).values_list(
+            "preferred_language", flat=True
+        )
+        language = recipient.first() or translation.get_language()
+        ctx = {"request": allauth_context.request, "email": email, **context}
+        parts = [
+            render_allauth_part(template_prefix, ctx, lang) for lang in email_languages(language)
+        ]
+        subject, text, html = email_compose(parts)
+        minute = int(timezone.now().timestamp() // 60)
+        digest = hashlib.sha256(f"{template_prefix}|{email}|{text}|{minute}".encode()).hexdigest()
+        name = template_prefix.rsplit("/", 1)[-1]
+        outbox_add(
+            to=email,
+            subject=subject,
+            body_text=text,
+            body_html=html,
+            key=f"allauth:{name}:{digest}",
+        )

@@ -1,8 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from .models import AuditEvent, OutboxEmail, StoredFile, User
+from .services import outbox_retry
 
 
 @admin.register(User)
@@ -22,3 +23,94 @@ class UserAdmin(BaseUserAdmin):
         (None, {"classes": ("wide",), "fields": ("email", "role", "password1", "password2")}),
     )
     filter_horizontal = ("groups",)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records written only by services: staff may look, never add, edit or delete."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OutboxEmail)
+class OutboxEmailAdmin(ReadOnlyAdmin):
+    # Bodies are not shown: they can hold sign-in links and temporary passwords.
+    list_display = ("created_at", "to", "subject", "status", "attempts", "next_attempt_at")
+    list_filter = ("status",)
+    search_fields = ("to", "=message_id")
+    ordering = ("-created_at",)
+    fields = (
+        "public_id",
+        "to",
+        "subject",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "last_error",
+        "message_id",
+        "created_at",
+        "sent_at",
+    )
+    readonly_fields = fields
+    actions = ["retry_dead"]
+
+    def has_change_permission(self, request, obj=None):
+        # The changelist needs it for the retry action; single rows stay read-only.
+        return obj is None and request.user.has_perm("accounts.change_outboxemail")
+
+    @admin.action(description=_("Retry the selected dead emails"), permissions=["change"])
+    def retry_dead(self, request, queryset):
+        retried = 0
+        for email_id in queryset.filter(status=OutboxEmail.Status.DEAD).values_list(
+            "pk", flat=True
+        ):
+            outbox_retry(email_id=email_id, actor=request.user)
+            retried += 1
+        skipped = queryset.count() - retried
+        self.message_user(
+            request,
+            _("%(retried)d emails queued again; %(skipped)d skipped (not dead).")
+            % {"retried": retried, "skipped": skipped},
+            messages.SUCCESS if retried else messages.WARNING,
+        )
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = (
+        "created_at",
+        "action",
+        "outcome",
+        "actor",
+        "actor_role",
+        "object_type",
+        "reason",
+    )
+    list_filter = ("outcome", "action", "actor_role")
+    list_select_related = ("actor",)
+    search_fields = ("=object_id", "=request_id", "action")
+    ordering = ("-id",)
+    show_full_result_count = False  # a full COUNT(*) on a table that only grows
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in AuditEvent._meta.fields]
+
+
+@admin.register(StoredFile)
+class StoredFileAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "public_id", "kind", "size", "purpose", "uploaded_by")
+    list_filter = ("kind", "purpose")
+    list_select_related = ("uploaded_by",)
+    search_fields = ("=public_id", "=sha256")
+    ordering = ("-created_at",)
+    # The storage path is not shown; files are reached only through access-checked views.
+    exclude = ("file",)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in StoredFile._meta.fields if field.name != "file"]

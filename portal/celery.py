@@ -16,5 +16,11 @@ app.conf.beat_schedule = {
         "task": "accounts.tasks.sessions_clear_task",
         "schedule": crontab(hour=3, minute=17),
     },
+    "outbox_sweep_task": {
+        "task": "accounts.tasks.outbox_sweep_task",
+        "schedule": 30.0,
+        # A sweep that has not started within its interval is superseded by the next one.
+        "options": {"expires": 25},
+    },
 }
 app.autodiscover_tasks()

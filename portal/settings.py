@@ -260,6 +260,13 @@ UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 4_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
+# The upload pipeline (applications/uploads.py); slots narrow the allow-list further.
+UPLOAD_ALLOWED_KINDS = env_list("UPLOAD_ALLOWED_KINDS", "pdf,jpeg,png,doc,docx")
+UPLOAD_PDF_MAX_PAGES = env_int("UPLOAD_PDF_MAX_PAGES", 500)
+UPLOAD_NAME_MAX_CHARS = env_int("UPLOAD_NAME_MAX_CHARS", 100)
+UPLOAD_DOCX_MAX_UNCOMPRESSED = env_int("UPLOAD_DOCX_MAX_UNCOMPRESSED", 50_000_000)
+UPLOAD_DOCX_MAX_ENTRIES = env_int("UPLOAD_DOCX_MAX_ENTRIES", 1000)
+UPLOAD_DOCX_MAX_RATIO = env_int("UPLOAD_DOCX_MAX_RATIO", 100)
 
 # Email: console in development; SMTP otherwise. Every email goes through the outbox.
 DEFAULT_FROM_EMAIL = env_str(
@@ -297,7 +304,12 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 1,
-    "socket_timeout": 2,
+    # A Redis that accepts connections but hangs costs a publish this long (it was 2 s: a
+    # request took 2.2 s). The worker's BRPOP runs in the event loop, which this does not bound.
+    "socket_timeout": 1,
+    # kombu otherwise retries the first connection for broker_connection_timeout with 2 s
+    # sleeps (a request took 2.2 s with Redis down); one attempt, then the sweeper's turn.
+    "max_retries": 0,
     # Longer than the longest task or countdown, so a slow task is not delivered twice.
     "visibility_timeout": 2 * 60 * 60,
 }

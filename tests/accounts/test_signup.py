@@ -6,6 +6,7 @@ import re
 import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
+from django.test import TestCase
 
 from accounts.models import User
 from tests import factories
@@ -18,10 +19,12 @@ CLIENT_MESSAGE = "This email address is already used by a client portal account.
 
 
 def sign_up(client, email, password=GOOD_PASSWORD, password2=None, lang="en"):
-    return client.post(
-        f"/{lang}/auth/signup/",
-        {"email": email, "password1": password, "password2": password2 or password},
-    )
+    # Emails leave through the outbox after commit: run those callbacks (the test never commits).
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(
+            f"/{lang}/auth/signup/",
+            {"email": email, "password1": password, "password2": password2 or password},
+        )
 
 
 def confirmation_link(message) -> str:
