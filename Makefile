@@ -63,6 +63,9 @@ messages: install ## Extract new strings into locale/fr and compile them
 demo: install ## Load the demo accounts and programs into the development database
 	$(RUN_ENV) $(MANAGE) demo_data
 
+bench: install ## Seed 10,000 applications and measure the dashboard under gunicorn (bench/README.md)
+	$(PY) -m bench.run $(BENCH_ARGS)
+
 audit: install ## Check dependencies for known vulnerabilities (needs a vulnerability database; not in CI)
 	$(VENV)/bin/pip install --quiet pip-audit
 	$(VENV)/bin/pip-audit -r requirements.txt

@@ -29,6 +29,9 @@ def start(request):
     if user.is_staff:
         return redirect("admin:index")
     if user.role == User.Role.REPRESENTATIVE:
+        representative = getattr(user, "representative", None)
+        if representative is not None and representative.status == "verified":
+            return redirect("applications:dashboard")
         return render(request, "pages/start.html")
     return render(request, "pages/start.html")
 

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import ChecklistItem, FeeRule, Program, ProgramIntake
+from .models import Application, ChecklistItem, FeeRule, Person, Program, ProgramIntake
 from .program_checks import CHECKS
 
 
@@ -94,3 +94,37 @@ class FeeRuleAdmin(admin.ModelAdmin):
         "source_note",
         "is_uncertain",
     )
+
+
+class PersonInline(admin.TabularInline):
+    model = Person
+    extra = 0
+    can_delete = False
+    fields = ("role", "relationship", "family_name", "given_names", "date_of_birth", "version")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    """Read-only here: status changes go through the services (admin actions in later issues)."""
+
+    list_display = ("public_id", "program", "status", "application_number", "updated_at")
+    list_filter = ("status", "program")
+    list_select_related = ("program",)
+    search_fields = ("application_number", "=public_id")
+    readonly_fields = (
+        "public_id", "program", "representative", "client", "principal_applicant", "copied_from",
+        "status", "status_changed_at", "version", "application_number", "program_details",
+        "tasks_done", "tasks_total", "created_at", "updated_at",
+    )  # fmt: skip
+    fields = readonly_fields
+    inlines = [PersonInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

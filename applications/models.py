@@ -6,9 +6,15 @@ Nothing here hard-codes a program fact; rules that need code are named checks re
 ``applications/program_checks.py``.
 """
 
+import uuid
+from datetime import date
+
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
 
 def _localised(obj, field: str) -> str:
@@ -267,3 +273,403 @@ class FeeRule(models.Model):
 
     def __str__(self):
         return f"{self.fee_category}/{self.role}: {self.amount} from {self.effective_from}"
+
+
+# --- Applications -------------------------------------------------------------------------------
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Applications ``user`` may see (QUALITY.md §3): a verified representative sees the
+        applications assigned to them, a client those they are the client of; nobody else any."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        role = getattr(user, "role", None)
+        if role == "representative":
+            return self.filter(representative__user=user, representative__status="verified")
+        if role == "client":
+            return self.filter(client__user=user)
+        return self.none()
+
+    def for_dashboard(self, user):
+        """The representative's own applications with everything a dashboard row shows,
+        fetched in one query (QUALITY.md §9)."""
+        representative = getattr(user, "representative", None) if user.is_authenticated else None
+        if representative is None or representative.status != "verified":
+            return self.none()
+        # A constant representative_id (the gate already loaded the representative) lets
+        # PostgreSQL walk the app_rep_updated index in order and stop after one page.
+        return (
+            self.filter(representative_id=representative.pk)
+            .select_related("program", "client__user", "principal_applicant")
+            .only(
+                "public_id", "status", "application_number", "tasks_done", "tasks_total",
+                "updated_at", "created_at",
+                "program__code", "program__name_en", "program__name_fr",
+                "client__public_id", "client__activated_at",
+                "client__temporary_password_expires_at",
+                "client__temporary_password_used_at", "client__user__email",
+                "principal_applicant__family_name", "principal_applicant__given_names",
+            )
+        )  # fmt: skip
+
+
+class Application(models.Model):
+    """A client's PR application, prepared by one representative."""
+
+    class Status(models.TextChoices):
+        """The whole state model of workflow.md §9.1; later issues add services, not states."""
+
+        DRAFT = "draft", _("Draft")
+        AWAITING_CLIENT_SIGNATURE = "awaiting_client_signature", _("Awaiting client signature")
+        CLIENT_SIGNED = "client_signed", _("Signed by the client")
+        REP_DECLARED = "rep_declared", _("Declared by the representative")
+        SUBMITTED = "submitted", _("Submitted")
+        COMPLETENESS_CHECK = "completeness_check", _("Completeness check")
+        RETURNED_INCOMPLETE = "returned_incomplete", _("Returned: incomplete")
+        RETURNED_OTHER = "returned_other", _("Returned: other reasons")
+        ACCEPTED = "accepted", _("Accepted")
+        IN_PROCESS = "in_process", _("In process")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        EXPIRED = "expired", _("Expired")
+
+    # The only definition of the allowed moves; applications.services._transition enforces it.
+    TRANSITIONS: dict[str, frozenset[str]] = {
+        # Sent to the client for review; expired when the program closes before submission.
+        Status.DRAFT: frozenset({Status.AWAITING_CLIENT_SIGNATURE, Status.EXPIRED}),
+        # The client signs; an edit or a recall brings it back to draft.
+        Status.AWAITING_CLIENT_SIGNATURE: frozenset(
+            {Status.CLIENT_SIGNED, Status.DRAFT, Status.EXPIRED}
+        ),
+        # The representative declares; a change invalidating a signature goes back.
+        Status.CLIENT_SIGNED: frozenset(
+            {Status.REP_DECLARED, Status.AWAITING_CLIENT_SIGNATURE, Status.DRAFT, Status.EXPIRED}
+        ),
+        # Submission; over the intake cap it is returned at once ("applications accepted are
+        # limited"); a change after the declaration needs new signatures or a new declaration.
+        Status.REP_DECLARED: frozenset(
+            {
+                Status.SUBMITTED,
+                Status.RETURNED_OTHER,
+                Status.CLIENT_SIGNED,
+                Status.AWAITING_CLIENT_SIGNATURE,
+                Status.DRAFT,
+                Status.EXPIRED,
+            }
+        ),
+        Status.SUBMITTED: frozenset({Status.COMPLETENESS_CHECK, Status.WITHDRAWN}),
+        Status.COMPLETENESS_CHECK: frozenset(
+            {
+                Status.RETURNED_INCOMPLETE,
+                Status.RETURNED_OTHER,
+                Status.ACCEPTED,
+                Status.WITHDRAWN,
+            }
+        ),
+        # Completed and resubmitted as the same application, keeping its data.
+        Status.RETURNED_INCOMPLETE: frozenset({Status.DRAFT, Status.EXPIRED}),
+        Status.RETURNED_OTHER: frozenset(),
+        Status.ACCEPTED: frozenset({Status.IN_PROCESS, Status.WITHDRAWN}),
+        Status.IN_PROCESS: frozenset({Status.APPROVED, Status.REFUSED, Status.WITHDRAWN}),
+        Status.APPROVED: frozenset(),
+        Status.REFUSED: frozenset(),
+        Status.WITHDRAWN: frozenset(),
+        Status.EXPIRED: frozenset(),
+    }
+    # The representative edits profiles and forms only in these states (later issues that add
+    # signature invalidation may widen this).
+    EDITABLE = frozenset({Status.DRAFT, Status.RETURNED_INCOMPLETE})
+    RETURNED = frozenset({Status.RETURNED_INCOMPLETE, Status.RETURNED_OTHER})
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    program = models.ForeignKey(
+        Program, on_delete=models.PROTECT, related_name="applications", verbose_name=_("program")
+    )
+    representative = models.ForeignKey(
+        "representatives.Representative",
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("representative"),
+    )
+    client = models.ForeignKey(
+        "clients.Client",
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("client"),
+    )
+    # The PA's profile (one per application); a direct link so lists fetch the name in a join.
+    principal_applicant = models.OneToOneField(
+        "Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    copied_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=30, choices=Status.choices, default=Status.DRAFT
+    )
+    status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    application_number = models.CharField(
+        _("application number"), max_length=10, unique=True, null=True, blank=True
+    )
+    program_details = models.JSONField(_("program-specific details"), default=dict, blank=True)
+    # Denormalised progress of application_task_list(), refreshed by every service that changes
+    # what the list depends on, so the dashboard never computes task lists.
+    tasks_done = models.PositiveSmallIntegerField(default=0)
+    tasks_total = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        indexes = [
+            # The dashboard (ApplicationQuerySet.for_dashboard, applications.views.dashboard):
+            # one representative's rows, newest change first, keyset-paginated.
+            models.Index(
+                fields=["representative", "-updated_at", "-public_id"], name="app_rep_updated"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(application_number__isnull=True)
+                | models.Q(application_number__regex=r"^[A-Z][0-9]{9}$"),
+                name="application_number_format",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(tasks_done__lte=models.F("tasks_total")),
+                name="application_tasks_done_within_total",
+            ),
+        ]
+
+    def __str__(self):
+        return self.application_number or str(self.public_id)
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE
+
+    @property
+    def is_returned(self) -> bool:
+        return self.status in self.RETURNED
+
+    @property
+    def needs_signature(self) -> bool:
+        return self.status == self.Status.AWAITING_CLIENT_SIGNATURE
+
+    @property
+    def client_name(self) -> str:
+        person = self.principal_applicant
+        return person.full_name if person else ""
+
+
+class ApplicationEvent(models.Model):
+    """One line of an application's history: who did what, when. Append-only; no typed text."""
+
+    class Action(models.TextChoices):
+        CREATED = "application.created", _("Application created")
+        COPIED = "application.copied", _("Application started from an earlier one")
+        STATUS_CHANGED = "application.status_changed", _("Status changed")
+        PROGRAM_DETAILS_CHANGED = "application.details_changed", _("Program details changed")
+        PERSON_ADDED = "person.added", _("Family member added")
+        PERSON_CHANGED = "person.changed", _("Profile changed")
+        PERSON_REMOVED = "person.removed", _("Family member removed")
+        CLIENT_INVITED = "client.invited", _("Client invited with a temporary password")
+        CLIENT_NOTIFIED = "client.notified", _("Client told that the application was started")
+        CLIENT_PASSWORD_RESENT = "client.temporary_password_resent", _("Temporary password resent")
+        CLIENT_EMAIL_CORRECTED = "client.email_corrected", _("Client email address corrected")
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    action = models.CharField(max_length=50, choices=Action.choices)
+    old_status = models.CharField(max_length=30, blank=True)
+    new_status = models.CharField(max_length=30, blank=True)
+    reason = models.CharField(max_length=50, blank=True)  # a code, never free text
+    person_public_id = models.UUIDField(null=True, blank=True)
+    fields = models.JSONField(default=list, blank=True)  # names of changed fields, no values
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("-at", "-id")
+        verbose_name = _("application event")
+        verbose_name_plural = _("application events")
+        indexes = [
+            # The history page (applications.views.history) lists one application's events.
+            models.Index(fields=["application", "-at"], name="app_event_recent"),
+        ]
+
+    def __str__(self):
+        return f"{self.action} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class Person(models.Model):
+    """A profile: the principal applicant or a dependant, belonging to one application only.
+
+    Basic information is kept here once and flows read-only into every form (forms.md §1).
+    Parents, siblings and non-dependent children are rows of IMM 5406, never profiles.
+    """
+
+    class Role(models.TextChoices):
+        PRINCIPAL = "pa", _("Principal applicant")
+        SPOUSE_PARTNER = "spouse_partner", _("Spouse or common-law partner")
+        DEPENDENT_CHILD = "dependent_child", _("Dependent child")
+        CHILD_OF_DEPENDENT_CHILD = "grandchild", _("Child of a dependent child")
+
+    class Relationship(models.TextChoices):
+        """IMM 0008 relationship to the PA, with the portal's codes (forms.md §3.9)."""
+
+        SPOUSE = "10", _("Spouse")
+        COMMON_LAW_PARTNER = "01", _("Common-law partner")
+        CHILD = "02", _("Child")
+        STEP_CHILD = "03", _("Step-child")
+        ADOPTED_CHILD = "87", _("Adopted child")
+        GRANDCHILD = "04", _("Grandchild")
+        STEP_GRANDCHILD = "100", _("Step-grandchild")
+
+    ROLE_OF_RELATIONSHIP = {
+        Relationship.SPOUSE: Role.SPOUSE_PARTNER,
+        Relationship.COMMON_LAW_PARTNER: Role.SPOUSE_PARTNER,
+        Relationship.CHILD: Role.DEPENDENT_CHILD,
+        Relationship.STEP_CHILD: Role.DEPENDENT_CHILD,
+        Relationship.ADOPTED_CHILD: Role.DEPENDENT_CHILD,
+        Relationship.GRANDCHILD: Role.CHILD_OF_DEPENDENT_CHILD,
+        Relationship.STEP_GRANDCHILD: Role.CHILD_OF_DEPENDENT_CHILD,
+    }
+
+    class Sex(models.TextChoices):
+        FEMALE = "F", _("Female")
+        MALE = "M", _("Male")
+        ANOTHER = "X", _("Another gender (X)")
+
+    class MaritalStatus(models.TextChoices):
+        """IMM 0008 codes (forms.md §3.3)."""
+
+        ANNULLED = "09", _("Annulled marriage")
+        COMMON_LAW = "03", _("Common-law")
+        DIVORCED = "04", _("Divorced")
+        MARRIED = "01", _("Married")
+        SEPARATED = "05", _("Separated")
+        SINGLE = "02", _("Single")
+        UNKNOWN = "00", _("Unknown")
+        WIDOWED = "06", _("Widowed")
+
+    class Language(models.TextChoices):
+        ENGLISH = "en", _("English")
+        FRENCH = "fr", _("French")
+
+    class GuardianRelationship(models.TextChoices):
+        PARENT = "parent", _("Parent")
+        LEGAL_GUARDIAN = "legal_guardian", _("Legal guardian")
+
+    ADULT_AGE = 18
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="people")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    relationship = models.CharField(
+        _("relationship to the principal applicant"),
+        max_length=3,
+        choices=Relationship.choices,
+        blank=True,
+    )
+    family_name = models.CharField(_("family name(s)"), max_length=100)
+    given_names = models.CharField(_("given name(s)"), max_length=100, blank=True)
+    other_family_name = models.CharField(_("other family name used"), max_length=100, blank=True)
+    other_given_names = models.CharField(_("other given name(s) used"), max_length=100, blank=True)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    birth_city = models.CharField(_("city or town of birth"), max_length=30, blank=True)
+    birth_country = CountryField(_("country of birth"), blank=True)
+    citizenship_1 = CountryField(_("citizenship"), blank=True)
+    citizenship_2 = CountryField(_("second citizenship"), blank=True)
+    uci = models.CharField(_("UCI"), max_length=10, blank=True)  # digits only
+    email = models.EmailField(_("email address"), blank=True)
+    phone = models.CharField(_("telephone"), max_length=20, blank=True)
+    marital_status = models.CharField(
+        _("marital status"), max_length=2, choices=MaritalStatus.choices, blank=True
+    )
+    correspondence_language = models.CharField(
+        _("language of correspondence"), max_length=2, choices=Language.choices, blank=True
+    )
+    accompanying = models.BooleanField(_("accompanying to Canada"), null=True, blank=True)
+    not_accompanying_reason = models.CharField(
+        _("reason for not accompanying"), max_length=200, blank=True
+    )
+    in_canada = models.BooleanField(_("in Canada now"), null=True, blank=True)
+    guardian_name = models.CharField(
+        _("parent or legal guardian's full name"), max_length=200, blank=True
+    )
+    guardian_relationship = models.CharField(
+        _("guardian's relationship"),
+        max_length=20,
+        choices=GuardianRelationship.choices,
+        blank=True,
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("created_at", "id")
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=models.Q(role="pa"),
+                name="person_one_pa_per_application",
+            ),
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=models.Q(role="spouse_partner"),
+                name="person_one_spouse_per_application",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(uci="") | models.Q(uci__regex=r"^([0-9]{8}|[0-9]{10})$"),
+                name="person_uci_digits",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.public_id)
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.given_names, self.family_name) if part)
+
+    @property
+    def is_principal(self) -> bool:
+        return self.role == self.Role.PRINCIPAL
+
+    def age_on(self, on: date) -> int | None:
+        born = self.date_of_birth
+        if born is None:
+            return None
+        return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+    @property
+    def age(self) -> int | None:
+        return self.age_on(timezone.localdate())
+
+    def turns_adult_on(self) -> date | None:
+        born = self.date_of_birth
+        if born is None:
+            return None
+        try:
+            return born.replace(year=born.year + self.ADULT_AGE)
+        except ValueError:  # born on 29 February
+            return born.replace(year=born.year + self.ADULT_AGE, month=3, day=1)
+
+    @property
+    def uci_display(self) -> str:
+        if len(self.uci) == 8:
+            return f"{self.uci[:4]}-{self.uci[4:]}"
+        if len(self.uci) == 10:
+            return f"{self.uci[:2]}-{self.uci[2:6]}-{self.uci[6:]}"
+        return self.uci

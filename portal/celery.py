@@ -22,5 +22,10 @@ app.conf.beat_schedule = {
         # A sweep that has not started within its interval is superseded by the next one.
         "options": {"expires": 25},
     },
+    # Ages and expiry dates move with the calendar: refresh the dashboard's progress counters.
+    "application_progress_refresh_task": {
+        "task": "applications.tasks.application_progress_refresh_task",
+        "schedule": crontab(hour=2, minute=41),
+    },
 }
 app.autodiscover_tasks()

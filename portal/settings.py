@@ -406,3 +406,11 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
     },
 }
+
+# Client invitations (QUALITY.md §2): the temporary password's lifetime, resends per client per
+# 24 hours, and how far ahead the task list warns that a child turns 18 before submission.
+CLIENT_TEMPORARY_PASSWORD_HOURS = env_int("CLIENT_TEMPORARY_PASSWORD_HOURS", 72)
+CLIENT_TEMPORARY_PASSWORD_RESENDS_PER_DAY = env_int("CLIENT_TEMPORARY_PASSWORD_RESENDS_PER_DAY", 5)
+APPLICATION_TURNS_ADULT_WARNING_DAYS = env_int("APPLICATION_TURNS_ADULT_WARNING_DAYS", 180)
+# Routes bench/ views (the trivial baseline of `make bench`); never set in production.
+BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)

@@ -40,6 +40,8 @@ ZEAL_ALLOWLIST = [
     {"model": "sessions.Session"},
     # allauth's email confirmation reads the address twice (allauth code, not ours).
     {"model": "account.EmailAddress", "field": "get()"},
+    # One idempotency lookup per email queued: a request that sends two emails is not an N+1.
+    {"model": "accounts.OutboxEmail", "field": "get()"},
 ]
 STORAGES = {  # noqa: F405
     **STORAGES,  # noqa: F405

@@ -19,5 +19,11 @@ urlpatterns += i18n_patterns(
     path("auth/", include("allauth.urls")),
     path("help/", include("support.urls")),
     path(settings.ADMIN_URL_PATH, admin.site.urls),
+    path("applications/", include("applications.urls")),
     prefix_default_language=True,
 )
+if settings.BENCH_ENDPOINTS:
+    # The benchmark baseline (bench/README.md); routed only when BENCH_ENDPOINTS=1.
+    from bench import views as bench_views
+
+    urlpatterns.append(path("__bench/plain/", bench_views.plain))

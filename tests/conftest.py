@@ -206,3 +206,46 @@ from hypothesis import settings as hypothesis_settings  # noqa: E402
 hypothesis_settings.register_profile("ci", max_examples=100, deadline=None)
 hypothesis_settings.register_profile("deep", max_examples=2000, deadline=None)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+# --- clients and applications (issue 4): application A (rep A, client A), B (rep B, client B) ---
+
+from tests.outbox import outbox  # noqa: E402,F401  (the email and audit recorder fixture)
+
+
+@pytest.fixture
+def client_b_user(db):
+    return factories.make_user(role=User.Role.CLIENT, email="client-b@example.test")
+
+
+@pytest.fixture
+def client_b(client_b_user):
+    return signed_in(client_b_user)
+
+
+@pytest.fixture
+def application_a(rep_a_user, client_a_user):
+    return factories.make_application(
+        representative=rep_a_user.representative,
+        client=factories.make_client(user=client_a_user),
+        family_name="CANARY-A-Family",
+        given_names="CANARY-A-Given",
+    )
+
+
+@pytest.fixture
+def application_b(rep_b_user, client_b_user):
+    return factories.make_application(
+        representative=rep_b_user.representative,
+        client=factories.make_client(user=client_b_user),
+        family_name="CANARY-B-Family",
+        given_names="CANARY-B-Given",
+    )
+
+
+@pytest.fixture
+def world(application_a, application_b):
+    """Two representatives, each with one client and one application (canaries in names)."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(application_a=application_a, application_b=application_b)

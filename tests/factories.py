@@ -54,3 +54,65 @@ def totp_code(secret: str, *, at: float | None = None) -> str:
     """The code an authenticator app would show now (or at ``at``)."""
     counter = int(time.time() if at is None else at) // 30
     return format_hotp_value(hotp_value(secret, counter))
+
+
+# --- clients and applications (issue 4) ---------------------------------------------------------
+
+
+def make_client(*, user=None, email=None, activated=False, **extra):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from clients.models import Client
+
+    user = user or make_user(role=User.Role.CLIENT, email=email, password=None)
+    now = timezone.now()
+    defaults = {
+        "temporary_password_sent_at": now,
+        "temporary_password_expires_at": now + timedelta(hours=72),
+        "activated_at": now if activated else None,
+    }
+    return Client.objects.create(user=user, **{**defaults, **extra})
+
+
+def make_application(
+    *,
+    representative=None,
+    client=None,
+    program=None,
+    family_name="Doe",
+    given_names="Jane",
+    **extra,
+):
+    """A draft with its PA profile, as application_create leaves it (without the emails)."""
+    from applications.models import Application, Person, Program
+
+    representative = representative or make_representative()
+    client = client or make_client()
+    program = program or Program.objects.get(code="family_spouse_partner_child")
+    application = Application.objects.create(
+        representative=representative, client=client, program=program, **extra
+    )
+    pa = Person.objects.create(
+        application=application,
+        role=Person.Role.PRINCIPAL,
+        family_name=family_name,
+        given_names=given_names,
+        email=client.user.email,
+    )
+    Application.objects.filter(pk=application.pk).update(principal_applicant=pa)
+    application.principal_applicant = pa
+    return application
+
+
+def make_person(*, application, relationship="02", family_name="Doe", **fields):
+    from applications.models import Person
+
+    return Person.objects.create(
+        application=application,
+        role=Person.ROLE_OF_RELATIONSHIP[relationship],
+        relationship=relationship,
+        family_name=family_name,
+        **fields,
+    )

@@ -8,7 +8,7 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize("persona", ["rep_a", "staff"])
 def test_sessions_list_renders_in_our_layout(persona, request):
     client = request.getfixturevalue(persona)
-    client.get("/en/start/")  # the session is now listed
+    client.get("/en/auth/email/")  # the session is now listed
     response = client.get("/en/auth/sessions/")
     html = response.content.decode()
     assert response.status_code == 200
@@ -28,12 +28,12 @@ def test_ending_the_other_sessions_keeps_this_one(rep_a, rep_a_user):
     from tests.conftest import signed_in
 
     other = signed_in(rep_a_user)
-    other.get("/en/start/")
-    rep_a.get("/en/start/")
+    other.get("/en/auth/email/")
+    rep_a.get("/en/auth/email/")
     response = rep_a.post("/en/auth/sessions/")
     assert response.status_code == 302
-    assert rep_a.get("/en/start/").status_code == 200
-    assert other.get("/en/start/").status_code == 302
+    assert rep_a.get("/en/auth/email/").status_code == 200
+    assert other.get("/en/auth/email/").status_code == 302
 
 
 @pytest.mark.parametrize("path", ["/en/auth/2fa/", "/fr/auth/2fa/", "/en/auth/email/"])

@@ -40,6 +40,7 @@ SAMPLE_KWARGS = {
     "url": "nowhere",
     "pk": "1",
     "public_id": uuid.uuid4(),
+    "person_id": uuid.uuid4(),
 }
 
 
@@ -77,7 +78,7 @@ def test_every_url_redirects_an_unenrolled_person_to_enrolment(persona, request)
 @pytest.mark.parametrize("persona", ["rep_no_mfa", "staff_no_mfa"])
 def test_posts_are_redirected_to_enrolment_too(persona, request):
     client = request.getfixturevalue(persona)
-    for path in ("/en/start/", "/en/auth/sessions/", "/en/staff-admin/accounts/user/add/"):
+    for path in ("/en/auth/email/", "/en/auth/sessions/", "/en/staff-admin/accounts/user/add/"):
         response = client.post(path, {"email": "x@example.test"})
         assert (response.status_code, response["Location"]) == (302, ENROL), path
 
@@ -121,39 +122,39 @@ def test_enrolling_in_this_session_counts_as_passing_mfa(rep_no_mfa, rep_no_mfa_
     methods = [r["method"] for r in rep_no_mfa.session[AUTHENTICATION_METHODS_SESSION_KEY]]
     assert methods[-1] == "mfa"
     assert rep_no_mfa.get("/en/auth/2fa/recovery-codes/").status_code == 200
-    assert rep_no_mfa.get("/en/start/").status_code == 200
+    assert rep_no_mfa.get("/en/auth/email/").status_code == 200
 
 
 def test_a_session_that_did_not_pass_mfa_is_signed_out(rep_a_user):
     factories.make_totp(rep_a_user)
     client = signed_in(rep_a_user, mfa=False)  # password only, yet the account has TOTP
-    response = client.get("/en/start/")
+    response = client.get("/en/auth/email/")
     assert response.status_code == 302
-    assert response["Location"] == "/en/auth/login/?next=%2Fen%2Fstart%2F"
+    assert response["Location"] == "/en/auth/login/?next=%2Fen%2Fauth%2Femail%2F"
     assert "_auth_user_id" not in client.session
     # ...and the refusal is not undone by asking again.
-    assert client.get("/en/start/")["Location"].startswith("/en/auth/login/")
+    assert client.get("/en/auth/email/")["Location"].startswith("/en/auth/login/")
 
 
 def test_an_older_session_is_refused_once_the_account_enrols_elsewhere(rep_no_mfa_user):
     older = signed_in(rep_no_mfa_user, mfa=False)
     factories.make_totp(rep_no_mfa_user)  # enrolled from another browser
-    response = older.get("/en/start/")
+    response = older.get("/en/auth/email/")
     assert response["Location"].startswith("/en/auth/login/")
 
 
 def test_a_client_is_not_asked_to_enrol(client_a):
-    assert client_a.get("/en/start/").status_code == 200
+    assert client_a.get("/en/auth/email/").status_code == 200
 
 
 def test_a_client_who_chose_totp_must_pass_it_too(client_a_user):
     factories.make_totp(client_a_user)
     client = signed_in(client_a_user, mfa=False)
-    assert client.get("/en/start/")["Location"].startswith("/en/auth/login/")
+    assert client.get("/en/auth/email/")["Location"].startswith("/en/auth/login/")
 
 
 def test_persona_helper_sessions_pass_the_middleware(rep_a, staff):
-    assert rep_a.get("/en/start/").status_code == 200
+    assert rep_a.get("/en/auth/email/").status_code == 200
     assert staff.get("/en/staff-admin/").status_code == 200
 
 
@@ -163,17 +164,17 @@ def test_demo_accounts_skip_enrolment_only_when_the_setting_allows(settings):
     user.refresh_from_db()
     client = signed_in(user, mfa=False)
     settings.DEMO_MFA_SKIP = True
-    response = client.get("/en/start/")
+    response = client.get("/en/start/", follow=True)  # a verified representative: the dashboard
     assert response.status_code == 200
     assert "skipped two-step verification" in response.content.decode()
     settings.DEMO_MFA_SKIP = False
-    assert client.get("/en/start/")["Location"] == ENROL
+    assert client.get("/en/auth/email/")["Location"] == ENROL
 
 
 def test_the_demo_skip_does_not_apply_to_ordinary_accounts(settings, rep_no_mfa):
     settings.DEMO_MFA_SKIP = True
-    assert rep_no_mfa.get("/en/start/")["Location"] == ENROL
+    assert rep_no_mfa.get("/en/auth/email/")["Location"] == ENROL
 
 
 def test_the_skip_notice_is_not_shown_to_enrolled_people(rep_a):
-    assert "skipped two-step verification" not in rep_a.get("/en/start/").content.decode()
+    assert "skipped two-step verification" not in rep_a.get("/en/auth/email/").content.decode()

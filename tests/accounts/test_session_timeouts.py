@@ -55,21 +55,21 @@ def test_the_idle_message_is_in_french_on_french_pages(clock, rep):
 def test_a_session_used_within_25_minutes_stays_open(clock, rep):
     for _ in range(4):
         clock.shift(minutes(24))
-        assert rep.get("/en/start/").status_code == 200
+        assert rep.get("/en/auth/sessions/").status_code == 200
 
 
 def test_polling_does_not_renew_the_session(clock, rep):
     clock.shift(minutes(20))
-    assert rep.get("/en/start/", headers={"X-Poll": "1"}).status_code == 200
+    assert rep.get("/en/auth/sessions/", headers={"X-Poll": "1"}).status_code == 200
     clock.shift(minutes(5) + dt.timedelta(seconds=1))
-    assert rep.get("/en/start/").status_code == 302
+    assert rep.get("/en/auth/sessions/").status_code == 302
 
 
 def test_a_post_renews_the_session(clock, rep):
     clock.shift(minutes(20))
     rep.post("/en/session/keepalive/")
     clock.shift(minutes(20))
-    assert rep.get("/en/start/").status_code == 200
+    assert rep.get("/en/auth/sessions/").status_code == 200
 
 
 def test_keepalive_answers_204_with_the_time_left(clock, rep):
@@ -100,9 +100,9 @@ def test_keepalive_needs_a_session(anon):
 def test_representative_session_ends_12_hours_after_sign_in_despite_activity(clock, rep):
     for _ in range(12 * 3 - 1):
         clock.shift(minutes(20))
-        assert rep.get("/en/start/").status_code == 200
+        assert rep.get("/en/auth/sessions/").status_code == 200
     clock.shift(minutes(20) + dt.timedelta(seconds=1))  # 12 h 0 min 1 s after sign-in
-    response = rep.get("/en/start/")
+    response = rep.get("/en/auth/sessions/")
     assert response.status_code == 302
     page = rep.get(response["Location"]).content.decode()
     assert "maximum length of 12 hours" in page
@@ -111,11 +111,11 @@ def test_representative_session_ends_12_hours_after_sign_in_despite_activity(clo
 def test_client_session_ends_2_hours_after_sign_in_despite_activity(clock, client_user_session):
     for _ in range(5):
         clock.shift(minutes(20))
-        assert client_user_session.get("/en/start/").status_code == 200
+        assert client_user_session.get("/en/auth/sessions/").status_code == 200
     clock.shift(minutes(20) - dt.timedelta(seconds=1))
-    assert client_user_session.get("/en/start/").status_code == 200  # 1 s before 2 h
+    assert client_user_session.get("/en/auth/sessions/").status_code == 200  # 1 s before 2 h
     clock.shift(dt.timedelta(seconds=1))
-    response = client_user_session.get("/en/start/")
+    response = client_user_session.get("/en/auth/sessions/")
     assert response.status_code == 302
     assert (
         "maximum length of 2 hours"
@@ -128,7 +128,7 @@ def test_an_expired_session_is_deleted_on_the_server(clock, rep):
 
     key = rep.session.session_key
     clock.shift(minutes(26))
-    rep.get("/en/start/")
+    rep.get("/en/auth/sessions/")
     assert not Session.objects.filter(session_key=key).exists()
 
 
@@ -137,7 +137,7 @@ def test_a_session_without_a_sign_in_time_is_refused(clock, rep_a_user):
     session = client.session
     del session[session_policy.AUTH_TIME_KEY]
     session.save()
-    assert client.get("/en/start/").status_code == 302
+    assert client.get("/en/auth/sessions/").status_code == 302
 
 
 def test_sign_out_after_expiry_still_lands_where_asked(clock, rep):
@@ -149,7 +149,7 @@ def test_sign_out_after_expiry_still_lands_where_asked(clock, rep):
 
 def test_pages_tell_the_dialog_how_long_the_session_has_left(clock, rep):
     clock.shift(minutes(3))
-    html = rep.get("/en/start/").content.decode()
+    html = rep.get("/en/auth/sessions/").content.decode()
     assert f'data-expires-in="{settings.SESSION_IDLE_SECONDS}"' in html
     assert f'data-warning="{settings.SESSION_WARNING_SECONDS}"' in html
     assert f'data-session-warning="{settings.SESSION_WARNING_SECONDS}"' in html
@@ -158,16 +158,16 @@ def test_pages_tell_the_dialog_how_long_the_session_has_left(clock, rep):
 
 def test_polling_pages_show_the_time_actually_left(clock, rep):
     clock.shift(minutes(10))
-    html = rep.get("/en/start/", headers={"X-Poll": "1"}).content.decode()
+    html = rep.get("/en/auth/sessions/", headers={"X-Poll": "1"}).content.decode()
     assert f'data-expires-in="{settings.SESSION_IDLE_SECONDS - 600}"' in html
 
 
 def test_absolute_limit_caps_the_time_shown(clock, client_user_session):
     for _ in range(5):
         clock.shift(minutes(20))
-        client_user_session.get("/en/start/")
+        client_user_session.get("/en/auth/sessions/")
     clock.shift(minutes(10))  # 1 h 50 min after sign-in: 10 minutes left in total
-    html = client_user_session.get("/en/start/").content.decode()
+    html = client_user_session.get("/en/auth/sessions/").content.decode()
     assert 'data-expires-in="600"' in html
 
 
@@ -195,8 +195,8 @@ def test_signed_out_page_rejects_post(anon):
 
 def test_renewal_is_written_at_most_once_a_minute(clock, rep):
     clock.shift(dt.timedelta(seconds=30))
-    rep.get("/en/start/")
+    rep.get("/en/auth/sessions/")
     assert rep.session[session_policy.LAST_ACTIVITY_KEY] == START.timestamp()
     clock.shift(dt.timedelta(seconds=31))
-    rep.get("/en/start/")
+    rep.get("/en/auth/sessions/")
     assert rep.session[session_policy.LAST_ACTIVITY_KEY] == (START.timestamp() + 61)

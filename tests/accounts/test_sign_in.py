@@ -64,7 +64,7 @@ def test_password_then_code_signs_in_records_both_steps_and_starts_the_clocks(an
     methods = [record["method"] for record in session[AUTHENTICATION_METHODS_SESSION_KEY]]
     assert methods == ["password", "mfa"]
     assert session[session_policy.AUTH_TIME_KEY] == session[session_policy.LAST_ACTIVITY_KEY]
-    assert anon.get("/en/start/").status_code == 200
+    assert anon.get("/en/auth/sessions/").status_code == 200
 
 
 def test_wrong_code_keeps_the_person_signed_out(anon, enrolled_rep):
@@ -104,7 +104,7 @@ def test_client_signs_in_with_a_password_only(anon):
     user = verified(factories.make_user(role=User.Role.CLIENT, email="c@example.test"))
     response = sign_in_with_password(anon, user.email)
     assert response["Location"] == "/en/"
-    assert anon.get("/en/start/").status_code == 200
+    assert anon.get("/en/auth/sessions/").status_code == 200
 
 
 def test_unknown_and_wrong_password_get_the_same_answer(anon, enrolled_rep):
@@ -137,13 +137,13 @@ def test_a_session_cookie_is_useless_after_sign_out(rep_a):
     rep_a.post(LOGOUT)
     replay = Client()
     replay.cookies[settings.SESSION_COOKIE_NAME] = stolen
-    response = replay.get("/en/start/")
+    response = replay.get("/en/auth/sessions/")
     assert response.status_code == 302
     assert response["Location"].startswith(LOGIN)
 
 
 def test_pages_other_than_sign_out_do_not_clear_site_data(rep_a):
-    assert "Clear-Site-Data" not in rep_a.get("/en/start/")
+    assert "Clear-Site-Data" not in rep_a.get("/en/auth/sessions/")
 
 
 def test_confirming_the_password_again_gives_the_session_a_new_key(rep_a):
@@ -151,7 +151,7 @@ def test_confirming_the_password_again_gives_the_session_a_new_key(rep_a):
     response = rep_a.post("/en/auth/reauthenticate/", {"password": factories.PASSWORD})
     assert response.status_code == 302
     assert rep_a.session.session_key != old_key
-    assert rep_a.get("/en/start/").status_code == 200
+    assert rep_a.get("/en/auth/sessions/").status_code == 200
 
 
 def test_a_wrong_password_on_reauthentication_keeps_the_key(rep_a):

@@ -50,7 +50,7 @@ def test_dialog_opens_after_20_minutes_and_continue_renews_the_session(
     rep_page, lang, continue_label, minutes_left
 ):
     page = rep_page
-    page.goto(f"/{lang}/start/")
+    page.goto(f"/{lang}/auth/sessions/")
     dialog = page.locator("#session-timeout")
     page.clock.run_for("19:50")  # the server's clock has run a second or two since sign-in
     expect(dialog).not_to_be_visible()
@@ -83,20 +83,20 @@ def test_dialog_opens_after_20_minutes_and_continue_renews_the_session(
 
 def test_escape_keeps_the_session(rep_page):
     page = rep_page
-    page.goto("/en/start/")
+    page.goto("/en/auth/sessions/")
     page.clock.run_for("20:00")
     expect(page.locator("#session-timeout")).to_be_visible()
     with page.expect_response(re.compile(r"/session/keepalive/$")) as keepalive:
         page.keyboard.press("Escape")
     assert keepalive.value.status == 204
     expect(page.locator("#session-timeout")).not_to_be_visible()
-    expect(page).to_have_url(re.compile(r"/en/start/$"))
+    expect(page).to_have_url(re.compile(r"/en/auth/sessions/$"))
     assert Session.objects.filter(session_key=page.session_key).exists()
 
 
 def test_focus_returns_to_where_it_was(rep_page):
     page = rep_page
-    page.goto("/en/start/")
+    page.goto("/en/auth/sessions/")
     page.keyboard.press("Tab")  # the skip link
     page.clock.run_for("20:00")
     expect(page.locator("#session-timeout")).to_be_visible()
@@ -107,7 +107,7 @@ def test_focus_returns_to_where_it_was(rep_page):
 
 def test_end_session_now_signs_out_with_the_keyboard(rep_page):
     page = rep_page
-    page.goto("/en/start/")
+    page.goto("/en/auth/sessions/")
     page.clock.run_for("20:00")
     page.keyboard.press("Tab")
     assert focused_text(page) == "End session now"

@@ -1,0 +1,82 @@
+"""The doors: the only way a view reaches an application or a profile (QUALITY.md §3)."""
+
+import logging
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from accounts.errors import WrongState
+
+from .models import Application, Person
+
+logger = logging.getLogger(__name__)
+
+
+def _is_verified_representative(user) -> bool:
+    representative = getattr(user, "representative", None) if user.is_authenticated else None
+    return representative is not None and representative.status == "verified"
+
+
+def representative_required(view):
+    """Client work is for verified representatives only.
+
+    Stand-in for ``representatives.access.representative_required`` (branch ``reps``), with the
+    same answers where it can: anonymous visitors go to sign-in; clients, staff and others get
+    404 (these pages do not exist for them); a representative who is not verified gets 403
+    (the reps branch redirects to its status page instead).
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if user.role != "representative" or user.is_staff:
+            raise Http404
+        if not _is_verified_representative(user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def get_application_for_user(
+    request, public_id, *, write: bool = False, lock: bool = False
+) -> Application:
+    """The application ``public_id`` if ``request.user`` may see it, else 404.
+
+    Visible but not writable (a client asking to change it) gives 403. Fetches the program, its
+    intake, the client with their user and the PA profile in the same query (the details page
+    shows them all). ``lock=True`` takes a row lock; the caller must be inside a transaction.
+    """
+    queryset = Application.objects.visible_to(request.user).select_related(
+        "program__intake", "client__user", "principal_applicant", "representative"
+    )
+    if lock:
+        queryset = queryset.select_for_update(of=("self",))
+    try:
+        application = queryset.get(public_id=public_id)
+    except Application.DoesNotExist:
+        logger.info("application not visible", extra={"route": "applications"})
+        raise Http404 from None
+    if write and application.representative.user_id != request.user.pk:
+        raise PermissionDenied
+    return application
+
+
+def get_person_for_application(application: Application, person_id) -> Person:
+    """A profile of ``application`` (already fetched through its door), else 404."""
+    try:
+        person = application.people.get(public_id=person_id)
+    except Person.DoesNotExist:
+        raise Http404 from None
+    person.application = application
+    return person
+
+
+def ensure_editable(application: Application) -> None:
+    """Profiles and details change only while the representative is preparing the file."""
+    if not application.is_editable:
+        raise WrongState()

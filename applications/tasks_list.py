@@ -1,0 +1,319 @@
+"""What an application still needs, computed from its data (never stored twice).
+
+``application_task_list(application)`` returns every task in display order. Later issues add
+their items (form sections, uploads, signatures) as one more ``_<kind>_tasks(...)`` helper
+called from ``application_task_list``, and make ``_form_done`` answer from the forms. Only the
+counts are denormalised (``tasks_done`` and ``tasks_total``), refreshed by the services
+through ``applications.services.application_progress_refresh``.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from .models import Application, Person, Program
+from .program_checks import ProgramFacts, run_checks
+
+
+@dataclass(frozen=True)
+class Task:
+    code: str  # stable, unique within the list, e.g. "form:imm5669:<person public_id>"
+    label: str | Promise
+    done: bool
+    required: bool = True  # counted in the progress; optional items and warnings are not
+    kind: str = "form"  # profile | form | details | check | warning
+    person: Person | None = None
+    url: str | None = None
+    problems: tuple = field(default_factory=tuple)
+
+
+FORM_NAMES = {
+    "imm0008": _("IMM 0008 Generic Application Form for Canada"),
+    "imm5669": _("IMM 5669 Schedule A: Background/Declaration"),
+    "imm5406": _("IMM 5406 Additional Family Information"),
+    "imm5562": _("IMM 5562 Supplementary Information: Your Travels"),
+    "imm5444": _("IMM 5444 Application for a Permanent Resident Card"),
+}
+
+# What a profile needs before its basic information can flow into the forms.
+PA_REQUIRED_FIELDS = (
+    "family_name", "sex", "date_of_birth", "birth_city", "birth_country", "citizenship_1",
+    "email", "marital_status", "correspondence_language",
+)  # fmt: skip
+DEPENDANT_REQUIRED_FIELDS = (
+    "family_name", "relationship", "sex", "date_of_birth", "birth_country", "citizenship_1",
+    "marital_status",
+)  # fmt: skip
+
+
+def person_needs_own_forms(person: Person, on: date) -> bool:
+    """The PA always has forms; spouses, partners and dependants from 18 (workflow.md §4)."""
+    if person.is_principal or person.role == Person.Role.SPOUSE_PARTNER:
+        return True
+    age = person.age_on(on)
+    return age is not None and age >= Person.ADULT_AGE
+
+
+def forms_for_person(person: Person, program: Program, on: date) -> list[tuple[str, bool]]:
+    """The digital forms ``person`` needs, as (form code, required) pairs."""
+    if program.digital_forms == Program.DigitalForms.IMM5444:
+        return [("imm5444", True)] if person.is_principal else []
+    forms: list[tuple[str, bool]] = []
+    if person.is_principal:
+        forms.append(("imm0008", True))
+    if person_needs_own_forms(person, on):
+        forms += [("imm5669", True), ("imm5406", True)]
+        if program.imm5562_required is True:
+            forms.append(("imm5562", True))
+        elif program.imm5562_required is None:
+            forms.append(("imm5562", False))
+    return forms
+
+
+def missing_profile_fields(person: Person, on: date) -> list[str]:
+    required = PA_REQUIRED_FIELDS if person.is_principal else DEPENDANT_REQUIRED_FIELDS
+    missing = [name for name in required if not getattr(person, name)]
+    if not person.is_principal:
+        if person.accompanying is None:
+            missing.append("accompanying")
+        elif person.accompanying is False and not person.not_accompanying_reason:
+            missing.append("not_accompanying_reason")
+    age = person.age_on(on)
+    if person.is_principal and age is not None and age < Person.ADULT_AGE:
+        missing += [
+            name for name in ("guardian_name", "guardian_relationship") if not getattr(person, name)
+        ]
+    return missing
+
+
+def _form_done(application: Application, person: Person, form_code: str) -> bool:
+    """Whether a form is complete. The digital forms arrive in a later issue; until then none is."""
+    return False
+
+
+def _person_url(application: Application, person: Person) -> str:
+    return reverse(
+        "applications:person_edit",
+        kwargs={"public_id": application.public_id, "person_id": person.public_id},
+    )
+
+
+def _profile_tasks(application, people, today) -> list[Task]:
+    tasks = []
+    for person in people:
+        missing = missing_profile_fields(person, today)
+        if person.is_principal:
+            label = _("Complete the principal applicant's profile: %(name)s")
+        else:
+            label = _("Complete the profile of %(name)s")
+        tasks.append(
+            Task(
+                code=f"profile:{person.public_id}",
+                label=label % {"name": person.full_name},
+                done=not missing,
+                kind="profile",
+                person=person,
+                url=_person_url(application, person),
+                problems=tuple(missing),
+            )
+        )
+        age = person.age_on(today)
+        if person.is_principal and age is not None and age < Person.ADULT_AGE:
+            tasks.append(
+                Task(
+                    code=f"guardian:{person.public_id}",
+                    label=_(
+                        "The principal applicant is under 18: a parent or legal guardian signs "
+                        "for them. Record that person on the profile."
+                    ),
+                    done=bool(person.guardian_name and person.guardian_relationship),
+                    kind="profile",
+                    person=person,
+                    url=_person_url(application, person),
+                )
+            )
+    return tasks
+
+
+def _form_tasks(application, people, today) -> list[Task]:
+    tasks = []
+    for person in people:
+        for form_code, required in forms_for_person(person, application.program, today):
+            name = FORM_NAMES[form_code]
+            if required:
+                label = _("%(form)s for %(name)s") % {"form": name, "name": person.full_name}
+            else:
+                label = _("%(form)s for %(name)s (optional for this program)") % {
+                    "form": name,
+                    "name": person.full_name,
+                }
+            tasks.append(
+                Task(
+                    code=f"form:{form_code}:{person.public_id}",
+                    label=label,
+                    done=_form_done(application, person, form_code),
+                    required=required,
+                    kind="form",
+                    person=person,
+                )
+            )
+    return tasks
+
+
+def _age_warnings(application, people, today) -> list[Task]:
+    """Flag anyone who turns 18 before a likely submission: they will need their own forms."""
+    horizon = today + timedelta(days=settings.APPLICATION_TURNS_ADULT_WARNING_DAYS)
+    tasks = []
+    for person in people:
+        if person.is_principal or person.role == Person.Role.SPOUSE_PARTNER:
+            continue
+        birthday = person.turns_adult_on()
+        if birthday and today < birthday <= horizon:
+            tasks.append(
+                Task(
+                    code=f"turns18:{person.public_id}",
+                    label=_(
+                        "%(name)s turns 18 on %(date)s. If the application is submitted on or "
+                        "after that day, they need their own IMM 5669 and IMM 5406."
+                    )
+                    % {"name": person.full_name, "date": birthday.isoformat()},
+                    done=False,
+                    required=False,
+                    kind="warning",
+                    person=person,
+                )
+            )
+        age = person.age_on(today)
+        if person.role == Person.Role.DEPENDENT_CHILD and age is not None and age >= 22:
+            tasks.append(
+                Task(
+                    code=f"over22:{person.public_id}",
+                    label=_(
+                        "%(name)s is 22 or older: a dependent child of that age needs proof "
+                        "of dependency."
+                    )
+                    % {"name": person.full_name},
+                    done=False,
+                    required=False,
+                    kind="warning",
+                    person=person,
+                )
+            )
+    return tasks
+
+
+def _consistency_tasks(application, people) -> list[Task]:
+    tasks = []
+    pa = next((p for p in people if p.is_principal), None)
+    has_partner = any(p.role == Person.Role.SPOUSE_PARTNER for p in people)
+    partnered = pa is not None and pa.marital_status in (
+        Person.MaritalStatus.MARRIED,
+        Person.MaritalStatus.COMMON_LAW,
+    )
+    if pa is not None and pa.marital_status and partnered != has_partner:
+        tasks.append(
+            Task(
+                code="check:marital_status",
+                label=(
+                    _(
+                        "The principal applicant is married or common-law: "
+                        "add the spouse or partner."
+                    )
+                    if partnered
+                    else _(
+                        "There is a spouse or partner profile, but the principal applicant's "
+                        "marital status is neither married nor common-law."
+                    )
+                ),
+                done=False,
+                kind="check",
+                url=_person_url(application, pa),
+            )
+        )
+    dependants = [p for p in people if not p.is_principal]
+    if dependants and not application.program.allows_dependants:
+        tasks.append(
+            Task(
+                code="check:no_dependants",
+                label=_("This program does not take family members: remove them."),
+                done=False,
+                kind="check",
+            )
+        )
+    return tasks
+
+
+def _details_fields_missing(application: Application) -> list[str]:
+    values = application.program_details or {}
+    return [
+        spec["key"]
+        for spec in application.program.details_fields
+        if spec.get("required") and values.get(spec["key"]) in (None, "")
+    ]
+
+
+def _program_tasks(application, people, today) -> list[Task]:
+    program = application.program
+    facts = ProgramFacts(
+        today=today,
+        details=dict(application.program_details or {}),
+        forbidden_provinces=tuple(program.forbidden_provinces or ()),
+        required_provinces=tuple(program.required_provinces or ()),
+        dependant_count=sum(1 for p in people if not p.is_principal),
+    )
+    problems = run_checks(list(program.checks or []), facts)
+    tasks = []
+    details_url = reverse(
+        "applications:program_details", kwargs={"public_id": application.public_id}
+    )
+    if program.details_fields:
+        missing = _details_fields_missing(application)
+        own = tuple(p for p in problems if p.section == "program_details")
+        tasks.append(
+            Task(
+                code="details",
+                label=_("Program details: %(program)s") % {"program": program.name},
+                done=not missing and not own,
+                kind="details",
+                url=details_url,
+                problems=tuple(p.message for p in own),
+            )
+        )
+        problems = [p for p in problems if p.section != "program_details"]
+    for problem in problems:
+        tasks.append(
+            Task(
+                code=f"check:{problem.check}:{problem.code}",
+                label=problem.message,
+                done=False,
+                kind="check",
+                url=details_url if problem.section == "program_details" else None,
+            )
+        )
+    return tasks
+
+
+def application_task_list(application: Application, *, people=None, today=None) -> list[Task]:
+    """Everything ``application`` still needs, in display order. Pass ``people`` when they are
+    already fetched (PA first); the list reads nothing else from the database."""
+    today = today or timezone.localdate()
+    if people is None:
+        people = list(application.people.order_by("created_at", "id"))
+    people = sorted(people, key=lambda p: (not p.is_principal, p.created_at, p.pk or 0))
+    return [
+        *_profile_tasks(application, people, today),
+        *_form_tasks(application, people, today),
+        *_program_tasks(application, people, today),
+        *_consistency_tasks(application, people),
+        *_age_warnings(application, people, today),
+    ]
+
+
+def progress(tasks: list[Task]) -> tuple[int, int]:
+    counted = [task for task in tasks if task.required]
+    return sum(1 for task in counted if task.done), len(counted)

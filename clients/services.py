@@ -1,0 +1,287 @@
+"""Client accounts: invitation, temporary password resend and email correction.
+
+A representative never sets or sees a client's password. The portal generates a temporary
+one-time password with ``secrets`` from an unambiguous alphabet, stores only its hash, emails it
+(through the outbox, in the same transaction) and lets it expire after
+``CLIENT_TEMPORARY_PASSWORD_HOURS``. Issuing a new one replaces the hash, so the previous one
+stops working at once (QUALITY.md §2).
+"""
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.errors import DomainError, WrongState
+from accounts.models import User
+from accounts.services import audit_record, email_send
+
+from .models import Client, TemporaryPasswordIssue
+
+# No 0/O/o, 1/l/I: the client may have to type it from a printed or read-aloud email.
+TEMPORARY_PASSWORD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"  # noqa: S105
+TEMPORARY_PASSWORD_LENGTH = 14
+
+
+class ClientEmailNotAllowed(DomainError):
+    """The address belongs to a representative, staff or self-represented account."""
+
+    status = 409
+    template = "errors/409_wrong_state.html"
+    default_message = _(
+        "This email address belongs to a representative or staff account. "
+        "Use the client's own email address."
+    )
+
+
+class EmailAlreadyUsed(DomainError):
+    status = 409
+    template = "errors/409_wrong_state.html"
+    default_message = _("This email address is already used by another account.")
+
+
+class ResendLimitReached(DomainError):
+    status = 429
+    template = "errors/429.html"
+    default_message = _(
+        "The temporary password was already sent the maximum number of times in 24 hours."
+    )
+
+    def __init__(self, message=None, *, retry_at: datetime | None = None):
+        self.retry_at = retry_at
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class Invitation:
+    client: Client
+    created: bool  # a new client account was created and a temporary password emailed
+
+
+def temporary_password_generate() -> str:
+    return "".join(
+        secrets.choice(TEMPORARY_PASSWORD_ALPHABET) for _ in range(TEMPORARY_PASSWORD_LENGTH)
+    )
+
+
+def client_email_owner(email: str) -> User | None:
+    return User.objects.filter(email__iexact=email.strip()).select_related("client").first()
+
+
+def client_email_refusal(email: str) -> str | None:
+    """Why ``email`` cannot be a client's address (a code), or None when it can."""
+    owner = client_email_owner(email)
+    if owner is None:
+        return None
+    if owner.role != User.Role.CLIENT or owner.is_staff or owner.is_superuser:
+        return "not_a_client_account"
+    return None
+
+
+def client_language(client: Client) -> str | None:
+    """The client's language once they have used the portal; unknown (both) before that."""
+    return client.user.preferred_language if client.activated_at else None
+
+
+def _expiry_display(at: datetime) -> str:
+    # Numeric and zoned, so it reads the same in the English and the French part.
+    return timezone.localtime(at).strftime("%Y-%m-%d %H:%M %Z")
+
+
+def _issue_temporary_password(
+    *, client: Client, reason: str, actor, name: str, now: datetime
+) -> None:
+    """Replace the client's temporary password and email the new one. Caller holds the lock."""
+    password = temporary_password_generate()
+    client.temporary_password_hash = make_password(password)
+    client.temporary_password_expires_at = now + timedelta(
+        hours=settings.CLIENT_TEMPORARY_PASSWORD_HOURS
+    )
+    client.temporary_password_sent_at = now
+    client.temporary_password_used_at = None
+    client.save(
+        update_fields=[
+            "temporary_password_hash",
+            "temporary_password_expires_at",
+            "temporary_password_sent_at",
+            "temporary_password_used_at",
+            "updated_at",
+        ]
+    )
+    issue = TemporaryPasswordIssue.objects.create(
+        client=client, reason=reason, issued_by=actor, issued_at=now
+    )
+    email_send(
+        to=client.user.email,
+        template="client_temporary_password",
+        context={
+            "name": name,
+            "temporary_password": password,
+            "expires_at": _expiry_display(client.temporary_password_expires_at),
+            "hours": settings.CLIENT_TEMPORARY_PASSWORD_HOURS,
+        },
+        key=f"client-temporary-password:{client.public_id}:{issue.pk}",
+        language=client_language(client),
+    )
+
+
+@transaction.atomic
+def client_invite(*, email: str, name: str, actor, now: datetime | None = None) -> Invitation:
+    """The client account for ``email``: the existing one, or a new invited one.
+
+    A new account gets a temporary password by email; the user row has no usable password, so
+    nobody can sign in with it until the client activates it with the temporary password.
+    Raises ``ClientEmailNotAllowed`` for a representative's or staff member's address.
+    """
+    now = now or timezone.now()
+    email = email.strip().lower()
+    owner = client_email_owner(email)
+    if owner is not None:
+        if client_email_refusal(email):
+            raise ClientEmailNotAllowed()
+        client = getattr(owner, "client", None) or Client.objects.create(user=owner)
+        return Invitation(client=client, created=False)
+    user = User.objects.create_user(email=email, password=None, role=User.Role.CLIENT)
+    client = Client.objects.create(user=user)
+    _issue_temporary_password(
+        client=client,
+        reason=TemporaryPasswordIssue.Reason.INVITATION,
+        actor=actor,
+        name=name,
+        now=now,
+    )
+    audit_record(actor=actor, action="client.invited", obj=client)
+    return Invitation(client=client, created=True)
+
+
+def _lock(client: Client) -> Client:
+    return Client.objects.select_related("user").select_for_update(of=("self",)).get(pk=client.pk)
+
+
+def _ensure_not_activated(client: Client) -> None:
+    if client.activated_at is not None:
+        raise WrongState(
+            _("The client has already activated their account and uses their own password.")
+        )
+
+
+def resend_retry_at(client: Client, now: datetime | None = None) -> datetime | None:
+    """When the next resend is allowed, or None if one is allowed now."""
+    now = now or timezone.now()
+    window_start = now - timedelta(hours=24)
+    recent = list(
+        TemporaryPasswordIssue.objects.filter(
+            client=client,
+            issued_at__gt=window_start,
+            reason__in=(
+                TemporaryPasswordIssue.Reason.RESEND,
+                TemporaryPasswordIssue.Reason.EMAIL_CORRECTION,
+            ),
+        )
+        .order_by("issued_at")
+        .values_list("issued_at", flat=True)
+    )
+    if len(recent) < settings.CLIENT_TEMPORARY_PASSWORD_RESENDS_PER_DAY:
+        return None
+    return recent[0] + timedelta(hours=24)
+
+
+@transaction.atomic
+def client_temporary_password_resend(
+    *, client: Client, actor, name: str, ip: str | None = None, now: datetime | None = None
+) -> Client:
+    """Email a new temporary password; the previous one stops working.
+
+    Only while the client has not activated the account (``WrongState``), and at most
+    ``CLIENT_TEMPORARY_PASSWORD_RESENDS_PER_DAY`` times in 24 hours (``ResendLimitReached``).
+    """
+    now = now or timezone.now()
+    client = _lock(client)
+    _ensure_not_activated(client)
+    retry_at = resend_retry_at(client, now)
+    if retry_at is not None:
+        audit_record(
+            actor=actor,
+            action="client.temporary_password_resent",
+            obj=client,
+            outcome="denied",
+            reason="rate_limited",
+            ip=ip,
+        )
+        raise ResendLimitReached(retry_at=retry_at)
+    _issue_temporary_password(
+        client=client, reason=TemporaryPasswordIssue.Reason.RESEND, actor=actor, name=name, now=now
+    )
+    audit_record(actor=actor, action="client.temporary_password_resent", obj=client, ip=ip)
+    return client
+
+
+@transaction.atomic
+def client_email_correct(
+    *,
+    client: Client,
+    email: str,
+    actor,
+    name: str,
+    ip: str | None = None,
+    now: datetime | None = None,
+) -> Client:
+    """Change a not-yet-activated client's address and re-send the invitation to it.
+
+    The old temporary password stops working; the old address is told of the change (without a
+    password). Raises ``EmailAlreadyUsed`` if another account has the new address.
+    """
+    now = now or timezone.now()
+    email = email.strip().lower()
+    client = _lock(client)
+    _ensure_not_activated(client)
+    old_email = client.user.email
+    if email == old_email.lower():
+        return client
+    if User.objects.filter(email__iexact=email).exclude(pk=client.user_id).exists():
+        raise EmailAlreadyUsed()
+    retry_at = resend_retry_at(client, now)
+    if retry_at is not None:
+        raise ResendLimitReached(retry_at=retry_at)
+    User.objects.filter(pk=client.user_id).update(email=email)
+    client.user.email = email
+    email_send(
+        to=old_email,
+        template="client_email_changed",
+        context={"name": name},
+        key=f"client-email-changed:{client.public_id}:{now.isoformat()}",
+        language=client_language(client),
+    )
+    _issue_temporary_password(
+        client=client,
+        reason=TemporaryPasswordIssue.Reason.EMAIL_CORRECTION,
+        actor=actor,
+        name=name,
+        now=now,
+    )
+    audit_record(actor=actor, action="client.email_changed", obj=client, ip=ip)
+    return client
+
+
+def client_temporary_password_check(
+    *, client: Client, password: str, now: datetime | None = None
+) -> bool:
+    """True if ``password`` is the client's current temporary password, unused and unexpired.
+
+    The client sign-in (a later issue) calls this, then burns the password on success.
+    """
+    now = now or timezone.now()
+    if (
+        client.activated_at is not None
+        or client.temporary_password_used_at is not None
+        or not client.temporary_password_hash
+        or client.temporary_password_expires_at is None
+        or client.temporary_password_expires_at <= now
+    ):
+        return False
+    return check_password(password, client.temporary_password_hash)

@@ -1,0 +1,94 @@
+"""Representative B gets 404 on every URL of the applications app that names A's objects.
+
+Walks every URL name in the ``applications`` namespace (not a sample): a name that takes
+``public_id`` (and ``person_id``) is requested with application A's identifiers, by GET and by
+POST, and must be a 404 whose body holds no canary of A. A name added later is covered
+automatically; a name this test cannot fill fails it.
+"""
+
+import pytest
+from django.urls import get_resolver, reverse
+
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def application_url_names() -> list[tuple[str, list[str]]]:
+    resolver = get_resolver()
+    _, namespace_resolver = resolver.namespace_dict["applications"]
+    names = []
+    for pattern in namespace_resolver.url_patterns:
+        converters = list(pattern.pattern.converters)
+        names.append((pattern.name, converters))
+    return names
+
+
+def test_the_walk_sees_every_url_of_the_app():
+    names = {name for name, _ in application_url_names()}
+    assert {"dashboard", "create", "detail", "person_edit", "client_resend"} <= names
+    assert len(names) == 11
+
+
+# A method a view does not take is a 405 for any UUID, before anything is looked up: no leak.
+POST_ONLY = {"client_resend"}
+GET_ONLY = {"dashboard", "detail", "history"}
+
+
+def expected_for(name, method):
+    if (method == "get" and name in POST_ONLY) or (method == "post" and name in GET_ONLY):
+        return 405
+    return 404
+
+
+def kwargs_for(converters, application, person):
+    values = {"public_id": application.public_id, "person_id": person.public_id}
+    missing = set(converters) - set(values)
+    assert not missing, f"the test does not know how to fill {missing}"
+    return {name: values[name] for name in converters}
+
+
+@pytest.mark.parametrize(("name", "converters"), application_url_names())
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_representative_b_gets_404_for_every_url_naming_a_objects(
+    rep_b, world, outbox, name, converters, method
+):
+    if not converters:  # the dashboard and the create page name no object
+        assert rep_b.get(reverse(f"applications:{name}")).status_code == 200
+        return
+    application = world.application_a
+    spouse = factories.make_person(
+        application=application, relationship="10", family_name="CANARY-A-Spouse"
+    )
+    for person in (application.principal_applicant, spouse):
+        url = reverse(f"applications:{name}", kwargs=kwargs_for(converters, application, person))
+        response = getattr(rep_b, method)(url, {"family_name": "X", "expected_version": "1"})
+        expected = expected_for(name, method)
+        assert response.status_code == expected, (name, method, response.status_code)
+        assert "CANARY-A" not in response.content.decode()
+    assert outbox.emails == []
+    application.refresh_from_db()
+    assert application.events.count() == 0
+    spouse.refresh_from_db()
+    assert spouse.family_name == "CANARY-A-Spouse"
+
+
+@pytest.mark.parametrize(("name", "converters"), application_url_names())
+def test_a_missing_uuid_is_the_same_404(rep_a, world, name, converters):
+    import uuid
+
+    if not converters:
+        return
+    url = reverse(f"applications:{name}", kwargs={c: uuid.uuid4() for c in converters})
+    assert rep_a.get(url).status_code in (404, 405)
+
+
+@pytest.mark.parametrize(("name", "converters"), application_url_names())
+def test_representative_a_reaches_every_url_of_a(rep_a, world, outbox, name, converters):
+    application = world.application_a
+    spouse = factories.make_person(application=application, relationship="10")
+    kwargs = kwargs_for(converters, application, spouse) if converters else {}
+    response = rep_a.get(reverse(f"applications:{name}", kwargs=kwargs))
+    expected = 405 if name in POST_ONLY else 200
+    assert response.status_code == expected
+    assert "CANARY-B" not in response.content.decode()
