@@ -7,6 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from applications.models import Program
+from representatives.access import get_representative_for_user, representative_next_url
 
 from . import session_policy
 from .models import User
@@ -29,9 +30,9 @@ def start(request):
     if user.is_staff:
         return redirect("admin:index")
     if user.role == User.Role.REPRESENTATIVE:
-        representative = getattr(user, "representative", None)
-        if representative is not None and representative.status == "verified":
-            return redirect("applications:dashboard")
+        next_url = representative_next_url(get_representative_for_user(request))
+        if next_url:
+            return redirect(next_url)
         return render(request, "pages/start.html")
     return render(request, "pages/start.html")
 

@@ -1,45 +1,16 @@
 """The doors: the only way a view reaches an application or a profile (QUALITY.md §3)."""
 
 import logging
-from functools import wraps
 
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from accounts.errors import WrongState
+from representatives.access import representative_required  # noqa: F401  (used by views)
 
 from .models import Application, Person
 
 logger = logging.getLogger(__name__)
-
-
-def _is_verified_representative(user) -> bool:
-    representative = getattr(user, "representative", None) if user.is_authenticated else None
-    return representative is not None and representative.status == "verified"
-
-
-def representative_required(view):
-    """Client work is for verified representatives only.
-
-    Stand-in for ``representatives.access.representative_required`` (branch ``reps``), with the
-    same answers where it can: anonymous visitors go to sign-in; clients, staff and others get
-    404 (these pages do not exist for them); a representative who is not verified gets 403
-    (the reps branch redirects to its status page instead).
-    """
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        user = request.user
-        if not user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if user.role != "representative" or user.is_staff:
-            raise Http404
-        if not _is_verified_representative(user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def get_application_for_user(

@@ -339,6 +339,9 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "accounts:home"  # the home page in the language i
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "PR Portal"
+# Accept the code of the neighbouring 30-second period: clocks drift, and a code typed as the
+# period rolls over is still the person's own (RFC 6238 §5.2 recommends one step).
+MFA_TOTP_TOLERANCE = 1
 USERSESSIONS_TRACK_ACTIVITY = True
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGIN_URL = "account_login"

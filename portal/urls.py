@@ -18,6 +18,7 @@ urlpatterns += i18n_patterns(
     path("", include("accounts.urls")),
     path("auth/", include("allauth.urls")),
     path("help/", include("support.urls")),
+    path("representative/", include("representatives.urls")),
     path(settings.ADMIN_URL_PATH, admin.site.urls),
     path("applications/", include("applications.urls")),
     prefix_default_language=True,

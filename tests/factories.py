@@ -25,13 +25,101 @@ def make_user(*, role=User.Role.REPRESENTATIVE, email=None, password=PASSWORD, *
     )
 
 
-def make_representative(
-    *, status=Representative.Status.VERIFIED, email=None, full_name=None, **extra
-) -> Representative:
-    user = make_user(role=User.Role.REPRESENTATIVE, email=email)
-    return Representative.objects.create(
-        user=user, status=status, full_name=full_name or f"Rep {user.pk}", **extra
+CICC = {
+    "name_en": "College of Immigration and Citizenship Consultants",
+    "name_fr": "Collège des consultants en immigration et en citoyenneté",
+    "representative_types": ["consultant"],
+    "membership_id_pattern": r"^R[0-9]{6}$",
+    "pattern_hint_en": "R followed by 6 digits, for example R123456",
+    "pattern_hint_fr": "R suivi de 6 chiffres, par exemple R123456",
+}
+PERMISSIVE_BODY = {
+    "representative_types": ["lawyer"],
+    "membership_id_pattern": r"^[A-Z0-9][A-Z0-9-]{2,19}$",
+    "pattern_hint_en": "3 to 20 letters, digits or hyphens",
+    "pattern_hint_fr": "De 3 à 20 lettres, chiffres ou traits d'union",
+}
+
+
+def make_membership_body(code="cicc", **fields):
+    """The body migration 0003 loads (transactional tests flush it, so re-create it here)."""
+    from representatives.models import MembershipBody
+
+    defaults = (
+        dict(CICC)
+        if code == "cicc"
+        else {
+            "name_en": f"Law Society {code}",
+            "name_fr": f"Barreau {code}",
+            **PERMISSIVE_BODY,
+        }
     )
+    defaults.update(fields)
+    body, _ = MembershipBody.objects.get_or_create(code=code, defaults=defaults)
+    return body
+
+
+def png_bytes(width=600, height=400) -> bytes:
+    """A small clean PNG, like a scanned identity document."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 210, 220)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def make_id_document(*, uploaded_by, content=None, name="passport.png"):
+    """A StoredFile that went through the real upload pipeline."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from applications.uploads import UploadField, upload_store
+
+    upload = SimpleUploadedFile(name, content or png_bytes(), content_type="image/png")
+    checked = UploadField(allowed_kinds={"pdf", "jpeg", "png"}).clean(upload)
+    return upload_store(checked, uploaded_by=uploaded_by, purpose="representative_id_document")
+
+
+def make_representative(
+    *,
+    status=Representative.Status.VERIFIED,
+    email=None,
+    full_name=None,
+    with_id_document=False,
+    **extra,
+) -> Representative:
+    """A representative with a complete profile (a blank one while `profile_incomplete`)."""
+    from django.utils import timezone
+
+    user = make_user(role=User.Role.REPRESENTATIVE, email=email)
+    fields = {"full_name": full_name or f"Rep {user.pk}"}
+    if status != Representative.Status.PROFILE_INCOMPLETE:
+        now = timezone.now()
+        fields.update(
+            rep_type=Representative.Type.CONSULTANT,
+            membership_body=make_membership_body("cicc"),
+            membership_id=f"R{user.pk:06d}",
+            firm_name=f"Firm {user.pk}",
+            address_street="100 Wellington Street",
+            address_unit="",
+            address_city="Ottawa",
+            address_province="ON",
+            address_postal_code="K1A 0A9",
+            address_country="CA",
+            phone="16135550100",
+            id_document_type="passport",
+            submitted_at=now,
+            status_changed_at=now,
+        )
+        if status in (Representative.Status.VERIFIED, Representative.Status.SUSPENDED):
+            fields["verified_at"] = now
+        if status == Representative.Status.REJECTED:
+            fields["rejection_reason"] = "The membership ID is not on the register."
+    if with_id_document:
+        fields["id_document"] = make_id_document(uploaded_by=user)
+    fields.update(extra)
+    return Representative.objects.create(user=user, status=status, **fields)
 
 
 def make_staff(*, superuser=False, email=None) -> User:

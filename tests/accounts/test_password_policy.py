@@ -8,6 +8,7 @@ import django
 import pytest
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from accounts.models import User
 from accounts.validators import CommonPasswordValidator
@@ -81,7 +82,8 @@ def test_numeric_passwords_are_refused():
 
 
 def test_common_password_message_suggests_a_passphrase():
-    with pytest.raises(ValidationError) as error:
+    # English explicitly: an earlier /fr/ request in the same worker leaves French active.
+    with translation.override("en"), pytest.raises(ValidationError) as error:
         CommonPasswordValidator().validate("password1234")
     assert "passphrase" in error.value.messages[0]
 

@@ -194,9 +194,12 @@ def test_anonymous_visitors_are_sent_to_sign_in(anon):
     assert response.status_code == 302 and "/auth/login/" in response["Location"]
 
 
-def test_pending_representatives_get_403_and_clients_404(rep_pending, client_a, outbox):
-    assert rep_pending.get(URL).status_code == 403
-    assert rep_pending.post(URL, post_data()).status_code == 403
+def test_pending_representatives_are_sent_to_their_status_and_clients_get_404(
+    rep_pending, client_a, outbox
+):
+    status_page = "/en/representative/status/"
+    assert rep_pending.get(URL)["Location"] == status_page
+    assert rep_pending.post(URL, post_data())["Location"] == status_page
     assert client_a.get(URL).status_code == 404
     assert client_a.post(URL, post_data()).status_code == 404
     assert not Application.objects.exists()

@@ -119,7 +119,8 @@ def test_bad_filter_values_do_not_break_the_page(rep_a, application_a):
 
 def test_dashboard_personas(anon, rep_pending, client_a, staff):
     assert anon.get(URL).status_code == 302
-    assert rep_pending.get(URL).status_code == 403
+    # An unverified representative is sent to the page that says why they wait.
+    assert rep_pending.get(URL)["Location"] == "/en/representative/status/"
     assert client_a.get(URL).status_code == 404
     assert staff.get(URL).status_code == 404
 
@@ -191,4 +192,4 @@ def bulk_applications(representative, program, n):
 def test_a_verified_representative_starts_on_the_dashboard(rep_a, rep_pending):
     response = rep_a.get(reverse("accounts:start"))
     assert response.status_code == 302 and response["Location"] == URL
-    assert rep_pending.get(reverse("accounts:start")).status_code == 200
+    assert rep_pending.get(reverse("accounts:start"))["Location"] == "/en/representative/status/"

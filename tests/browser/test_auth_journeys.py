@@ -90,7 +90,8 @@ def test_new_representative_signs_up_confirms_and_must_enrol_totp(page, lang):
     expect(page.locator("#recovery_codes")).not_to_be_empty()
 
     page.locator("#main-content a.btn-primary").click()
-    visit(page, rf"/{lang}/start/$")
+    # A new representative's start page is their profile form (representatives.access).
+    visit(page, rf"/{lang}/representative/profile/$")
     user = User.objects.get(email=email)
     assert user.role == User.Role.REPRESENTATIVE
     assert [r["method"] for r in session_of(page)[AUTHENTICATION_METHODS_SESSION_KEY]][-1] == "mfa"
