@@ -45,7 +45,7 @@ test-deep: install compile-messages ## Run the full-size versions of the heavy s
 lint: install ## ruff, bandit, migrations check, translation completeness
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/bandit -q -ll -c pyproject.toml -r accounts representatives clients applications forms_imm portal
+	$(VENV)/bin/bandit -q -ll -c pyproject.toml -r accounts representatives clients applications forms_imm support portal
 	$(TEST_ENV) $(MANAGE) makemigrations --check --dry-run
 	$(MAKE) --no-print-directory check-messages
 

@@ -8,10 +8,15 @@
 - Sign-in starts the session clocks (accounts/session_policy.py); sign-out asks the browser
   to clear what it cached (``Clear-Site-Data``, added by ``SessionPolicyMiddleware``).
 - allauth's own emails go through the outbox, in both languages (``send_mail``).
+- A client invited by a representative cannot change their own email (``clean_email``).
+- Audit rows for failed sign-ins, their rate limit and sign-out (QUALITY.md §8); the other
+  authentication events are recorded from allauth's signals in accounts/auth_audit.py.
 """
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context
+from allauth.usersessions.adapter import DefaultUserSessionsAdapter
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +33,10 @@ class AccountAdapter(DefaultAccountAdapter):
             "account. To register with this address, ask for the client account to be "
             "deleted using the technical-issue web form. Applications started in the client "
             "account are not transferred to your new account."
+        ),
+        "client_email_change": _(
+            "You can’t change the email address of a client account yourself. Ask your "
+            "representative to correct it."
         ),
     }
 
@@ -65,12 +74,54 @@ class AccountAdapter(DefaultAccountAdapter):
             raise self.validation_error("email_belongs_to_client")
         return super().validate_unique_email(email)
 
+    def clean_email(self, email: str) -> str:
+        """Every email typed into allauth's forms passes here, including "change my email":
+        a signed-in client is refused (their representative or staff correct it)."""
+        request = context.request
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.role == User.Role.CLIENT:
+            raise self.validation_error("client_email_change")
+        return super().clean_email(email)
+
+    def pre_authenticate(self, request, **credentials):
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError:
+            from .auth_audit import audit_auth
+
+            audit_auth(
+                request,
+                action="auth.rate_limited",
+                obj=_account_for(credentials),
+                outcome="denied",
+                reason="login_failed",
+            )
+            raise
+
+    def authentication_failed(self, request, **credentials):
+        """A wrong password at sign-in or re-authentication: one audit row, no address in it."""
+        from .auth_audit import audit_auth
+
+        signed_in = request.user.is_authenticated
+        audit_auth(
+            request,
+            action="auth.reauthentication_failed" if signed_in else "auth.login_failed",
+            obj=_account_for(credentials),
+            outcome="failure",
+            reason="password",
+        )
+        super().authentication_failed(request, **credentials)
+
     def login(self, request, user):
         # Django gives the session a new key here (fixation); then both clocks start.
         super().login(request, user)
         session_policy.session_start(request.session)
 
     def logout(self, request):
+        from .auth_audit import audit_auth
+
+        if request.user.is_authenticated:
+            audit_auth(request, action="auth.logged_out", obj=request.user)
         super().logout(request)
         request.clear_site_data = True
 
@@ -117,3 +168,23 @@ class AccountAdapter(DefaultAccountAdapter):
             body_html=html,
             key=f"allauth:{name}:{digest}",
         )
+
+
+def _account_for(credentials: dict) -> User | None:
+    """The account a sign-in attempt named, if it exists (recorded by ID, never by address)."""
+    email = credentials.get("email") or credentials.get("username") or ""
+    if not email:
+        return None
+    return User.objects.filter(email__iexact=email).only("pk", "public_id", "role").first()
+
+
+class UserSessionsAdapter(DefaultUserSessionsAdapter):
+    """ "Sign out of the other sessions": each ended session writes an audit row."""
+
+    def end_sessions(self, sessions) -> None:
+        from .auth_audit import audit_auth
+
+        request = context.request
+        for session in sessions:
+            session.end()
+            audit_auth(request, action="session.ended", obj=request.user, reason="ended_by_user")

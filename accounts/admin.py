@@ -1,9 +1,11 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEvent, OutboxEmail, StoredFile, User
-from .services import outbox_retry
+from .models import AuditEvent, MfaResetRequest, OutboxEmail, StoredFile, User
+from .services import mfa_reset_grant, mfa_reset_refuse, outbox_retry
 
 
 @admin.register(User)
@@ -114,3 +116,88 @@ class StoredFileAdmin(ReadOnlyAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in StoredFile._meta.fields if field.name != "file"]
+
+
+class IdentityCheckForm(forms.Form):
+    identity_check = forms.ChoiceField(
+        label=_("How did you confirm the person’s identity?"),
+        choices=[("", "---------"), *MfaResetRequest.IdentityCheck.choices],
+    )
+
+
+@admin.register(MfaResetRequest)
+class MfaResetRequestAdmin(ReadOnlyAdmin):
+    """Requests to remove two-step verification from an account. Granting needs an identity
+    check done outside the portal, recorded with the decision; nobody grants their own."""
+
+    list_display = ("requested_at", "user", "user_role", "status", "decided_by", "decided_at")
+    list_filter = ("status",)
+    list_select_related = ("user", "decided_by")
+    search_fields = ("=user__email",)
+    ordering = ("-requested_at",)
+    fields = (
+        "public_id", "user", "status", "requested_at", "identity_check", "decided_by",
+        "decided_at",
+    )  # fmt: skip
+    readonly_fields = fields
+    actions = ["grant_reset", "refuse_reset"]
+
+    def has_change_permission(self, request, obj=None):
+        # The changelist needs it for the actions; single rows stay read-only.
+        return obj is None and request.user.has_perm("accounts.change_mfaresetrequest")
+
+    @admin.display(description=_("role"))
+    def user_role(self, obj):
+        return obj.user.get_role_display()
+
+    def _one_pending(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("Select exactly one request."), messages.ERROR)
+            return None
+        reset = queryset.select_related("user").first()
+        if reset.status != MfaResetRequest.Status.PENDING:
+            self.message_user(request, _("This request was already decided."), messages.ERROR)
+            return None
+        if reset.user_id == request.user.pk:
+            self.message_user(
+                request, _("Another staff member must decide on your own request."), messages.ERROR
+            )
+            return None
+        return reset
+
+    @admin.action(description=_("Grant the reset after an identity check"), permissions=["change"])
+    def grant_reset(self, request, queryset):
+        reset = self._one_pending(request, queryset)
+        if reset is None:
+            return None
+        form = IdentityCheckForm(request.POST if "confirm" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            mfa_reset_grant(
+                reset=reset, actor=request.user, identity_check=form.cleaned_data["identity_check"]
+            )
+            self.message_user(
+                request,
+                _("Two-step verification was removed and the person was told by email."),
+                messages.SUCCESS,
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Grant a two-step verification reset"),
+            "reset": reset,
+            "form": form,
+            "action": "grant_reset",
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/accounts/mfaresetrequest/grant.html", context)
+
+    @admin.action(
+        description=_("Refuse the reset (identity not confirmed)"), permissions=["change"]
+    )
+    def refuse_reset(self, request, queryset):
+        reset = self._one_pending(request, queryset)
+        if reset is None:
+            return
+        mfa_reset_refuse(reset=reset, actor=request.user)
+        self.message_user(request, _("Reset refused; the person was told by email."))

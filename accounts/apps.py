@@ -7,4 +7,9 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the deploy checks)
+        from . import (
+            auth_audit,
+            checks,  # noqa: F401  (registers the deploy checks)
+        )
+
+        auth_audit.connect()

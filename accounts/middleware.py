@@ -90,6 +90,16 @@ def _view_name(request) -> str | None:
     return match.view_name
 
 
+def _audit_session_ended(request, user, reason: str) -> None:
+    """The server ended this session (QUALITY.md §8: ended sessions are audited)."""
+    from .request_meta import request_meta
+    from .services import audit_record
+
+    audit_record(
+        actor=user, action="session.ended", obj=user, reason=reason, **request_meta(request)
+    )
+
+
 # Requests that go ahead, as anonymous, once an expired or unproven session has been ended:
 # signing out, the page that says you were signed out, the keepalive (which then answers
 # "no") and the language switch.
@@ -140,6 +150,7 @@ class SessionPolicyMiddleware:
                 "Your work was saved. Sign in again to continue where you left off."
             ) % {"hours": session_policy.absolute_limit(user) // 3600}
         logger.info("session ended: %s", reason, extra={"user_id": user.pk})
+        _audit_session_ended(request, user, reason)
         next_url = _page_they_were_on(request)
         logout(request)
         if _view_name(request) in PASS_THROUGH_AFTER_SIGN_OUT:
@@ -207,6 +218,7 @@ class MfaEnrolmentMiddleware:
         has_totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
         if has_totp and not session_passed_mfa(request, user):
             logger.warning("session without MFA refused", extra={"user_id": user.pk})
+            _audit_session_ended(request, user, "mfa_not_passed")
             next_url = _page_they_were_on(request)
             logout(request)
             if view_name in PASS_THROUGH_AFTER_SIGN_OUT:

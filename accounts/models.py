@@ -234,3 +234,70 @@ class StoredFile(models.Model):
 
     def __str__(self):
         return f"{self.kind} file {self.public_id}"
+
+
+class MfaResetRequest(models.Model):
+    """Someone who lost both their authenticator app and their recovery codes asks staff to
+    remove their two-step verification so they can enrol again (issue 9 item 5).
+
+    The request can only be made after the password step of a sign-in. Staff grant it only
+    after checking the person's identity outside the portal, and record how
+    (``identity_check``); granting removes every authenticator through
+    ``accounts.services.mfa_reset_grant``.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", pgettext_lazy("MFA reset status", "Waiting for staff")
+        GRANTED = "granted", pgettext_lazy("MFA reset status", "Granted")
+        REFUSED = "refused", pgettext_lazy("MFA reset status", "Refused")
+
+    # The only definition of the allowed status changes (accounts.services._mfa_reset_decide).
+    TRANSITIONS: dict[str, frozenset[str]] = {
+        Status.PENDING: frozenset({Status.GRANTED, Status.REFUSED}),
+        Status.GRANTED: frozenset(),
+        Status.REFUSED: frozenset(),
+    }
+
+    class IdentityCheck(models.TextChoices):
+        PHONE_CALLBACK = "phone_callback", _("Called back on the telephone number on file")
+        VIDEO_ID = "video_id", _("Video call with government-issued photo identification")
+        IN_PERSON = "in_person", _("In person with government-issued photo identification")
+        REGULATOR = "regulator", _("Confirmed with the regulator’s membership record and a call")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("account"),
+        on_delete=models.PROTECT,
+        related_name="mfa_reset_requests",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    identity_check = models.CharField(
+        _("identity check"), max_length=20, choices=IdentityCheck.choices, blank=True
+    )
+    decided_by = models.ForeignKey(
+        User,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ("-requested_at",)
+        verbose_name = _("two-step verification reset request")
+        verbose_name_plural = _("two-step verification reset requests")
+        constraints = [
+            # One open request per account (accounts.services.mfa_reset_request_create).
+            models.UniqueConstraint(
+                fields=["user"], condition=models.Q(status="pending"), name="mfa_reset_one_pending"
+            ),
+        ]
+
+    def __str__(self):
+        return f"MFA reset {self.public_id} ({self.status})"

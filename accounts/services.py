@@ -12,6 +12,7 @@ import smtplib
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
 from django.db.models import F
@@ -299,3 +300,145 @@ def audit_verify() -> list[str]:
     if unsealed:
         problems.append(f"{unsealed} rows not chained")
     return problems
+
+
+# --- Sessions -------------------------------------------------------------------------------
+
+
+def sessions_end(*, user, reason: str, actor=None, keep_session_key: str | None = None) -> int:
+    """End the account's sessions on the server, except ``keep_session_key``; returns how many.
+
+    Sessions are found through allauth's session list (every signed-in request records its
+    session there). Each ended session writes one audit row "session.ended" with ``reason``
+    (a code: "ended_by_user", "password_changed", "mfa_reset", "account_deleted").
+    """
+    from allauth.usersessions.models import UserSession
+
+    ended = 0
+    for session in UserSession.objects.filter(user_id=user.pk).exclude(
+        session_key=keep_session_key or ""
+    ):
+        if not session.exists():  # already gone (a key cycled at sign-in or password change)
+            session.delete()
+            continue
+        session.end()
+        ended += 1
+        audit_record(
+            actor=actor if actor is not None else user,
+            action="session.ended",
+            obj=user,
+            reason=reason,
+        )
+    return ended
+
+
+# --- Two-step verification reset (issue 9 item 5) -------------------------------------------
+
+
+@transaction.atomic
+def mfa_reset_request_create(*, user, ip: str | None = None, request_id: str = ""):
+    """Record that ``user`` (past the password step, without any second factor) asks for a
+    reset; idempotent while one is pending. Staff are not emailed: they work from the admin
+    list. The person gets an acknowledgement saying what happens next."""
+    from .models import MfaResetRequest
+
+    existing = (
+        MfaResetRequest.objects.select_for_update()
+        .filter(user=user, status=MfaResetRequest.Status.PENDING)
+        .first()
+    )
+    if existing is not None:
+        return existing
+    reset = MfaResetRequest.objects.create(user=user)
+    audit_record(actor=None, action="mfa.reset_requested", obj=user, ip=ip, request_id=request_id)
+    email_send(
+        to=user.email,
+        template="mfa_reset_requested",
+        context={},
+        key=f"mfa-reset:requested:{reset.public_id}",
+        language=user.preferred_language,
+    )
+    return reset
+
+
+def _mfa_reset_decide(reset, *, to: str, actor, identity_check: str = "") -> None:
+    """The only writer of ``MfaResetRequest.status``; the caller holds the row lock."""
+    from .models import MfaResetRequest
+
+    if to not in MfaResetRequest.TRANSITIONS[reset.status]:
+        raise WrongState()
+    reset.status = to
+    reset.decided_by = actor
+    reset.decided_at = timezone.now()
+    reset.identity_check = identity_check
+    reset.save(update_fields=["status", "decided_by", "decided_at", "identity_check"])
+
+
+@transaction.atomic
+def mfa_reset_grant(*, reset, actor, identity_check: str):
+    """Staff, after checking identity outside the portal, remove every authenticator of the
+    account (TOTP, recovery codes, security keys) and end its sessions. The person signs in
+    with their password and must enrol a new authenticator app at once (the MFA middleware
+    sends them there). Recorded in the audit trail and emailed to the person."""
+    from allauth.mfa.models import Authenticator
+
+    from .models import MfaResetRequest
+
+    if identity_check not in MfaResetRequest.IdentityCheck.values:
+        raise ValueError("an identity check is required")
+    reset = MfaResetRequest.objects.select_for_update().select_related("user").get(pk=reset.pk)
+    if reset.user_id == actor.pk:
+        raise PermissionDenied("staff cannot grant their own reset")
+    _mfa_reset_decide(
+        reset, to=MfaResetRequest.Status.GRANTED, actor=actor, identity_check=identity_check
+    )
+    user = reset.user
+    removed = list(Authenticator.objects.filter(user=user).values_list("type", flat=True))
+    Authenticator.objects.filter(user=user).delete()
+    for kind in removed:
+        audit_record(actor=actor, action="mfa.removed", obj=user, reason=kind)
+    audit_record(actor=actor, action="mfa.reset_granted", obj=user, reason=identity_check)
+    sessions_end(user=user, reason="mfa_reset", actor=actor)
+    email_send(
+        to=user.email,
+        template="mfa_reset_granted",
+        context={},
+        key=f"mfa-reset:granted:{reset.public_id}",
+        language=user.preferred_language,
+    )
+    return reset
+
+
+@transaction.atomic
+def mfa_reset_refuse(*, reset, actor):
+    """Staff could not confirm the person's identity: nothing changes on the account."""
+    from .models import MfaResetRequest
+
+    reset = MfaResetRequest.objects.select_for_update().select_related("user").get(pk=reset.pk)
+    _mfa_reset_decide(reset, to=MfaResetRequest.Status.REFUSED, actor=actor)
+    audit_record(actor=actor, action="mfa.reset_refused", obj=reset.user)
+    email_send(
+        to=reset.user.email,
+        template="mfa_reset_refused",
+        context={},
+        key=f"mfa-reset:refused:{reset.public_id}",
+        language=reset.user.preferred_language,
+    )
+    return reset
+
+
+@transaction.atomic
+def outbox_erase(*, to: str, key_markers: list[str], replacement: str) -> int:
+    """Erase the outbox rows sent or queued to ``to``, or whose key names one of
+    ``key_markers`` (a deleted person's IDs): address replaced, subject and bodies emptied,
+    and anything not sent yet is never sent. Returns how many rows were erased."""
+    from django.db.models import Q
+
+    match = Q(to__iexact=to)
+    for marker in key_markers:
+        match |= Q(key__contains=marker)
+    rows = OutboxEmail.objects.filter(match)
+    rows.filter(status=OutboxEmail.Status.PENDING).update(
+        status=OutboxEmail.Status.DEAD, last_error="erased"
+    )
+    return rows.update(to=replacement, subject="(erased)", body_text="", body_html="")

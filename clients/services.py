@@ -285,3 +285,129 @@ def client_temporary_password_check(
     ):
         return False
     return check_password(password, client.temporary_password_hash)
+
+
+# --- Deleting a client account created by mistake (workflow.md §12, issue 9 item 2) --------
+
+# Once an application has been submitted it is a record of what IRCC received: its client
+# account is not deleted through this path.
+DELETABLE_APPLICATION_STATUSES = frozenset(
+    {
+        "draft",
+        "awaiting_client_signature",
+        "client_signed",
+        "rep_declared",
+        "expired",
+    }
+)
+# Person fields that are not personal data and stay as they were.
+PERSON_FIELDS_KEPT = frozenset(
+    {
+        "id",
+        "public_id",
+        "application",
+        "role",
+        "relationship",
+        "version",
+        "created_at",
+        "updated_at",
+    }
+)
+
+
+class ClientNotDeletable(WrongState):
+    default_message = _(
+        "This client account has a submitted application, so it cannot be deleted this way."
+    )
+
+
+def client_pseudonym() -> str:
+    """What replaces the person's name in everything that is kept: "deleted-" and 12 hex."""
+    return f"deleted-{secrets.token_hex(6)}"
+
+
+def _person_erased_values(pseudonym: str) -> dict:
+    from applications.models import Person
+
+    values = {}
+    for field in Person._meta.concrete_fields:
+        if field.name in PERSON_FIELDS_KEPT or field.primary_key:
+            continue
+        if field.name == "family_name":
+            values[field.name] = pseudonym
+        elif field.null:
+            values[field.name] = None
+        elif field.get_internal_type() in ("CharField", "TextField", "EmailField"):
+            values[field.name] = ""
+        elif field.has_default():
+            values[field.name] = field.get_default()
+    return values
+
+
+@transaction.atomic
+def client_account_delete(*, client: Client, actor, ip: str | None = None) -> str:
+    """Delete a client-portal account created by mistake; returns the pseudonym used.
+
+    - The account can no longer sign in (inactive, no usable password, no authenticators) and
+      its sessions end.
+    - Its email is freed: the user row keeps only "<pseudonym>@invalid", and allauth's address
+      rows go, so the address can register as a representative.
+    - The personal data in its applications is erased: every profile of every application has
+      its names replaced by the pseudonym and everything else personal cleared; program
+      details are cleared. Applications are NOT transferred to any other account.
+    - Emails queued or kept for this person are erased from the outbox; technical issues the
+      person sent while signed in are erased too.
+    - Audit and history rows are kept untouched: they hold IDs, never names.
+
+    Refused (``ClientNotDeletable``) once any of its applications has been submitted.
+    """
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+
+    from accounts.services import outbox_erase, sessions_end
+    from applications.models import Application, Person
+    from support.services import support_requests_erase_sender
+
+    client = _lock(client)
+    applications = list(
+        Application.objects.select_for_update()
+        .filter(client=client)
+        .only("pk", "status", "public_id")
+    )
+    if any(a.status not in DELETABLE_APPLICATION_STATUSES for a in applications):
+        raise ClientNotDeletable()
+    now = timezone.now()
+    pseudonym = client_pseudonym()
+    user = client.user
+    old_email = user.email
+
+    sessions_end(user=user, reason="account_deleted", actor=actor)
+    User.objects.filter(pk=user.pk).update(
+        email=f"{pseudonym}@invalid",
+        is_active=False,
+        password=make_password(None),
+    )
+    EmailAddress.objects.filter(user=user).delete()
+    Authenticator.objects.filter(user=user).delete()
+    Client.objects.filter(pk=client.pk).update(
+        temporary_password_hash="",
+        temporary_password_expires_at=None,
+        updated_at=now,
+    )
+
+    application_ids = [a.pk for a in applications]
+    Person.objects.filter(application_id__in=application_ids).update(
+        **_person_erased_values(pseudonym), updated_at=now
+    )
+    Application.objects.filter(pk__in=application_ids).update(program_details={}, updated_at=now)
+
+    outbox_erase(
+        to=old_email,
+        key_markers=[str(client.public_id), *(str(a.public_id) for a in applications)],
+        replacement=f"{pseudonym}@invalid",
+    )
+    support_requests_erase_sender(user=user, pseudonym=pseudonym)
+    audit_record(
+        actor=actor, action="client.deleted", obj=client, reason="created_by_mistake", ip=ip
+    )
+    return pseudonym

@@ -329,6 +329,8 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+# Changing the password keeps this session and ends every other one: Django refuses sessions
+# whose password hash is stale, and accounts/auth_audit.py also deletes them on the server.
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = False
@@ -337,12 +339,27 @@ ACCOUNT_LOGIN_BY_CODE_ENABLED = False
 ACCOUNT_LOGOUT_ON_GET = False  # sign-out is a POST (STYLE.md §4)
 ACCOUNT_LOGOUT_REDIRECT_URL = "accounts:home"  # the home page in the language in use
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "PR Portal"
 # Accept the code of the neighbouring 30-second period: clocks drift, and a code typed as the
 # period rolls over is still the person's own (RFC 6238 §5.2 recommends one step).
 MFA_TOTP_TOLERANCE = 1
 USERSESSIONS_TRACK_ACTIVITY = True
+# Changing an email: the new address takes effect only once confirmed (issue 9 item 5).
+ACCOUNT_CHANGE_EMAIL = True
+# ...which, for accounts with MFA (every representative), needs the pending address to exist
+# unverified. allauth forbids it by default so that someone cannot sign up without verifying
+# and then lock the owner out with MFA; here nobody signs in before verifying (mandatory
+# verification), so that attack does not apply.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
+# "Sign out of the other sessions" writes audit rows (accounts/adapters.py).
+USERSESSIONS_ADAPTER = "accounts.adapters.UserSessionsAdapter"
+# Security keys and passkeys are a second factor beside the authenticator app, never instead
+# of the password.
+MFA_PASSKEY_LOGIN_ENABLED = False
+# The technical-issue web form (support/ratelimit.py): requests per hour.
+SUPPORT_FORM_LIMIT_PER_IP = env_int("SUPPORT_FORM_LIMIT_PER_IP", 10)
+SUPPORT_FORM_LIMIT_PER_EMAIL = env_int("SUPPORT_FORM_LIMIT_PER_EMAIL", 5)
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGIN_URL = "account_login"
 # Development only: demo accounts may skip MFA enrolment (a banner says so). A deploy check

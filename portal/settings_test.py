@@ -40,6 +40,8 @@ ZEAL_ALLOWLIST = [
     {"model": "sessions.Session"},
     # allauth's email confirmation reads the address twice (allauth code, not ours).
     {"model": "account.EmailAddress", "field": "get()"},
+    # ...and, confirming a changed email, reads each old address's user to remove it.
+    {"model": "account.EmailAddress", "field": "user"},
     # One idempotency lookup per email queued: a request that sends two emails is not an N+1.
     {"model": "accounts.OutboxEmail", "field": "get()"},
 ]
@@ -49,3 +51,5 @@ STORAGES = {  # noqa: F405
 }
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# The browser journeys run over plain HTTP on localhost; WebAuthn's origin check needs this.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True

@@ -204,3 +204,26 @@ def make_person(*, application, relationship="02", family_name="Doe", **fields):
         family_name=family_name,
         **fields,
     )
+
+
+def make_support_request(*, submitted_by=None, **extra):
+    """A technical issue as the web form records it (support.services.support_request_submit)."""
+    from applications.models import Program
+    from support.models import SupportRequest
+    from support.services import SubmittedRequest, support_request_submit
+
+    screenshots = extra.pop("screenshots", [])
+    fields = {
+        "category": SupportRequest.Category.UPLOADS,
+        "name": "CANARY Sender",
+        "email": getattr(submitted_by, "email", None) or f"sender-{next(_counter)}@example.test",
+        "uci": SupportRequest.NO_UCI,
+        "application_number": SupportRequest.NO_APPLICATION_NUMBER,
+        "program_id": Program.objects.order_by("order").values_list("pk", flat=True).first(),
+        "description": "CANARY description of the problem",
+        **extra,
+    }
+    return support_request_submit(
+        data=SubmittedRequest(**fields), screenshots=screenshots,
+        actor=submitted_by,
+    )  # fmt: skip
