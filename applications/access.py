@@ -8,7 +8,7 @@ from django.http import Http404
 from accounts.errors import WrongState
 from representatives.access import representative_required  # noqa: F401  (used by views)
 
-from .models import Application, Person
+from .models import Application, Document, Person
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +45,21 @@ def get_person_for_application(application: Application, person_id) -> Person:
         raise Http404 from None
     person.application = application
     return person
+
+
+def get_document_for_application(application: Application, document_id) -> Document:
+    """A document of ``application`` (already fetched through its door), else 404.
+
+    Fetches the stored file (and the translation) in the same query.
+    """
+    try:
+        document = Document.objects.select_related("file", "translation_file").get(
+            application_id=application.pk, public_id=document_id
+        )
+    except Document.DoesNotExist:
+        raise Http404 from None
+    document.application = application
+    return document
 
 
 def ensure_editable(application: Application) -> None:

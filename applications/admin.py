@@ -2,7 +2,15 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Application, ChecklistItem, FeeRule, Person, Program, ProgramIntake
+from .models import (
+    Application,
+    ChecklistItem,
+    Document,
+    FeeRule,
+    Person,
+    Program,
+    ProgramIntake,
+)
 from .program_checks import CHECKS
 
 
@@ -57,6 +65,7 @@ class ChecklistItemInline(admin.StackedInline):
         ("condition_en", "condition_fr"),
         ("wet_signature", "signers_en", "signers_fr"),
         ("note_en", "note_fr", "is_uncertain"),
+        ("current_version_date",),
     )
 
 
@@ -107,6 +116,24 @@ class PersonInline(admin.TabularInline):
         return False
 
 
+class DocumentInline(admin.TabularInline):
+    """The application's uploads, read-only (files are served to staff in a later issue)."""
+
+    model = Document
+    extra = 0
+    can_delete = False
+    fields = (
+        "slot_key", "display_name", "state", "uploaded_at", "combine_status", "receipt_amount",
+    )  # fmt: skip
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).order_by("slot_key", "uploaded_at")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Application)
 class ApplicationAdmin(admin.ModelAdmin):
     """Read-only here: status changes go through the services (admin actions in later issues)."""
@@ -121,7 +148,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         "tasks_done", "tasks_total", "created_at", "updated_at",
     )  # fmt: skip
     fields = readonly_fields
-    inlines = [PersonInline]
+    inlines = [PersonInline, DocumentInline]
 
     def has_add_permission(self, request):
         return False

@@ -210,6 +210,16 @@ class ChecklistItem(models.Model):
     is_uncertain = models.BooleanField(_("uncertain"), default=False)
     is_active = models.BooleanField(_("asked for"), default=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # IRCC PDF forms carry a version date at the bottom left; uploads of an older one are flagged.
+    current_version_date = models.DateField(
+        _("current form version date"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "For IRCC PDF forms: the version date printed at the bottom left of the current "
+            "form. Uploads that give an older date are flagged."
+        ),
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
@@ -482,6 +492,14 @@ class ApplicationEvent(models.Model):
         CLIENT_NOTIFIED = "client.notified", _("Client told that the application was started")
         CLIENT_PASSWORD_RESENT = "client.temporary_password_resent", _("Temporary password resent")
         CLIENT_EMAIL_CORRECTED = "client.email_corrected", _("Client email address corrected")
+        DOCUMENT_UPLOADED = "document.uploaded", _("Document uploaded")
+        DOCUMENT_REPLACED = "document.replaced", _("Document replaced")
+        DOCUMENT_DELETED = "document.deleted", _("Document deleted")
+        DOCUMENT_PART_ADDED = "document.part_added", _("File added, to be combined")
+        DOCUMENT_PARTS_REMOVED = "document.parts_removed", _("Files waiting to be combined removed")
+        DOCUMENT_COMBINE_REQUESTED = "document.combine_requested", _("Files sent to be combined")
+        DOCUMENT_COMBINED = "document.combined", _("Files combined into one PDF")
+        DOCUMENT_COMBINE_FAILED = "document.combine_failed", _("Files could not be combined")
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
@@ -673,3 +691,134 @@ class Person(models.Model):
         if len(self.uci) == 10:
             return f"{self.uci[:2]}-{self.uci[2:6]}-{self.uci[6:]}"
         return self.uci
+
+
+# --- Documents (issue 6) ------------------------------------------------------------------------
+
+
+class Document(models.Model):
+    """One uploaded file in a checklist slot of an application.
+
+    A slot (``slot_key``: the checklist item code, plus ``--`` and the person's public_id for
+    per-person items) holds at most one ``current`` document; a replaced or deleted one stays as
+    history. Further files uploaded one by one for the same slot wait as ``part`` rows
+    (``part_of`` the current document) until they are combined into one PDF, which becomes the
+    new current document; the combined pieces become ``combined``.
+    """
+
+    class State(models.TextChoices):
+        CURRENT = "current", _("Current")
+        PART = "part", _("Waiting to be combined")
+        REPLACED = "replaced", _("Replaced")
+        COMBINED = "combined", _("Combined into a new file")
+        DELETED = "deleted", _("Deleted")
+
+    class CombineStatus(models.TextChoices):
+        NONE = "", _("Not requested")
+        PENDING = "pending", _("Waiting to be combined")
+        RUNNING = "running", _("Combining")
+        FAILED = "failed", _("Could not be combined")
+
+    HISTORY_STATES = frozenset({State.REPLACED, State.COMBINED, State.DELETED})
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
+    # Null for application-level slots. A removed person's uploads stay, flagged as no longer
+    # applying (their slot_key still names the person).
+    person = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="documents"
+    )
+    # Null for a slot that no checklist item describes (the portal's own additional-documents
+    # slot when a program has none, staff-requested documents later).
+    checklist_item = models.ForeignKey(
+        ChecklistItem, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    slot_key = models.CharField(_("slot"), max_length=120)
+    file = models.ForeignKey(
+        "accounts.StoredFile", on_delete=models.PROTECT, related_name="+", verbose_name=_("file")
+    )
+    display_name = models.CharField(_("file name"), max_length=200)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.CURRENT
+    )
+    part_of = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="parts"
+    )
+    replaced_by = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    ended_at = models.DateTimeField(_("replaced or deleted at"), null=True, blank=True)
+    # Wet-signature slots (uploads.md §2.11).
+    signed_by_hand_confirmed = models.BooleanField(_("signed by hand"), default=False)
+    signature_date = models.DateField(_("signature date"), null=True, blank=True)
+    # IRCC PDF form slots (uploads.md §2.10).
+    form_version_date = models.DateField(_("form version date"), null=True, blank=True)
+    # IRCC forms not signed by hand must be filled on a computer (uploads.md §2.12): False
+    # when the PDF has no text at all (printed and scanned); None when not checked.
+    has_text_layer = models.BooleanField(_("has a text layer"), null=True, blank=True)
+    # Translations (uploads.md §2.13): the translation and the translator's affidavit.
+    not_in_english_or_french = models.BooleanField(_("not in English or French"), default=False)
+    translation_file = models.ForeignKey(
+        "accounts.StoredFile",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("translation and affidavit"),
+    )
+    translation_display_name = models.CharField(
+        _("translation file name"), max_length=200, blank=True
+    )
+    # Fee receipts: the amount on the receipt, typed by the representative.
+    receipt_amount = models.DecimalField(
+        _("amount on the receipt (CAD)"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    combine_status = models.CharField(
+        _("combining"), max_length=10, choices=CombineStatus.choices, blank=True, default=""
+    )
+    combine_error = models.CharField(_("combining problem"), max_length=40, blank=True)
+    combine_requested_at = models.DateTimeField(null=True, blank=True)
+    combine_started_at = models.DateTimeField(null=True, blank=True)
+    combine_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("uploaded_at", "id")
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        constraints = [
+            # One file per slot, as IRCC requires.
+            models.UniqueConstraint(
+                fields=["application", "slot_key"],
+                condition=models.Q(state="current"),
+                name="document_one_current_per_slot",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(receipt_amount__isnull=True) | models.Q(receipt_amount__gte=0),
+                name="document_receipt_amount_not_negative",
+            ),
+        ]
+        indexes = [
+            # applications.tasks.document_combine_sweep_task: combinations still to run.
+            models.Index(
+                fields=["combine_status", "combine_requested_at"],
+                condition=models.Q(combine_status__in=["pending", "running"]),
+                name="document_combine_queue",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.public_id)
+
+    @property
+    def is_current(self) -> bool:
+        return self.state == self.State.CURRENT
+
+    @property
+    def combine_in_progress(self) -> bool:
+        return self.combine_status in (self.CombineStatus.PENDING, self.CombineStatus.RUNNING)

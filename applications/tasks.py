@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from .models import Application
-from .services import application_progress_refresh
+from .services import application_progress_refresh, document_combine, document_combine_sweep
 
 
 @shared_task(name="applications.tasks.application_progress_refresh_task")
@@ -21,3 +21,15 @@ def application_progress_refresh_task(batch_size: int = 500) -> int:
         application_progress_refresh(application, at=application.updated_at)
         refreshed += before != (application.tasks_done, application.tasks_total)
     return refreshed
+
+
+@shared_task(name="applications.tasks.document_combine_task")
+def document_combine_task(document_id: int) -> str:
+    """Combine a slot's file with the files added to it into one PDF."""
+    return document_combine(document_id=document_id)
+
+
+@shared_task(name="applications.tasks.document_combine_sweep_task")
+def document_combine_sweep_task() -> int:
+    """Publish again the combinations whose task was lost (the broker is not the record)."""
+    return document_combine_sweep()

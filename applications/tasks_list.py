@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -26,7 +26,7 @@ class Task:
     label: str | Promise
     done: bool
     required: bool = True  # counted in the progress; optional items and warnings are not
-    kind: str = "form"  # profile | form | details | check | warning
+    kind: str = "form"  # profile | form | details | check | warning | document | document_check
     person: Person | None = None
     url: str | None = None
     problems: tuple = field(default_factory=tuple)
@@ -298,6 +298,98 @@ def _program_tasks(application, people, today) -> list[Task]:
     return tasks
 
 
+def _money(amount) -> str:
+    """An amount with cents and grouping in the reader's language: 1,290.00 or 1 290,00."""
+    return formats.number_format(amount, 2, force_grouping=True)
+
+
+def _document_tasks(application, people, today) -> list[Task]:
+    """Required documents to upload, conditional ones to check, and fee receipt problems."""
+    from .documents import FeeOutcome, document_slots, fee_summary, slot_title
+
+    slots = document_slots(application, people=people, today=today)
+    base = reverse("applications:documents", kwargs={"public_id": application.public_id})
+    tasks = []
+    for slot in slots:
+        title = slot_title(slot)
+        url = f"{base}#{slot.anchor}"
+        blocking = tuple(str(p.message) for p in slot.problems if p.blocking)
+        warnings = tuple(str(p.message) for p in slot.problems if not p.blocking)
+        code = f"document:{slot.key}"
+        if slot.is_required or (slot.current is not None and blocking):
+            label = _("Upload: %(document)s") % {"document": title}
+            if slot.current is not None and blocking:
+                label = _("Fix: %(document)s") % {"document": title}
+            tasks.append(
+                Task(
+                    code=code,
+                    label=label,
+                    done=slot.done,
+                    kind="document",
+                    person=slot.person,
+                    url=url,
+                    problems=blocking,
+                )
+            )
+        elif slot.is_conditional and slot.current is None:
+            tasks.append(
+                Task(
+                    code=code,
+                    label=_("Check whether needed: %(document)s") % {"document": title},
+                    done=False,
+                    required=False,
+                    kind="document_check",
+                    person=slot.person,
+                    url=url,
+                    problems=(slot.condition,) if slot.condition else (),
+                )
+            )
+        if warnings:
+            tasks.append(
+                Task(
+                    code=f"document_warning:{slot.key}",
+                    label=_("Check: %(document)s") % {"document": title},
+                    done=False,
+                    required=False,
+                    kind="warning",
+                    person=slot.person,
+                    url=url,
+                    problems=warnings,
+                )
+            )
+    fees = fee_summary(application, people=people, slots=slots, today=today)
+    if fees is not None and fees.outcome == FeeOutcome.UNDERPAID:
+        tasks.append(
+            Task(
+                code="fee_underpaid",
+                label=_(
+                    "Fees underpaid: $%(difference)s is still due. IRCC returns underpaid "
+                    "applications: pay the difference and add the receipt."
+                )
+                % {"difference": _money(fees.difference)},
+                done=False,
+                kind="check",
+                url=f"{base}#fees",
+            )
+        )
+    elif fees is not None and fees.outcome == FeeOutcome.OVERPAID:
+        tasks.append(
+            Task(
+                code="fee_overpaid",
+                label=_(
+                    "The fee receipts are $%(difference)s more than the fees due. IRCC refunds "
+                    "an overpayment; check the amounts entered."
+                )
+                % {"difference": _money(fees.difference)},
+                done=False,
+                required=False,
+                kind="warning",
+                url=f"{base}#fees",
+            )
+        )
+    return tasks
+
+
 def application_task_list(application: Application, *, people=None, today=None) -> list[Task]:
     """Everything ``application`` still needs, in display order. Pass ``people`` when they are
     already fetched (PA first); the list reads nothing else from the database."""
@@ -309,6 +401,7 @@ def application_task_list(application: Application, *, people=None, today=None) 
         *_profile_tasks(application, people, today),
         *_form_tasks(application, people, today),
         *_program_tasks(application, people, today),
+        *_document_tasks(application, people, today),
         *_consistency_tasks(application, people),
         *_age_warnings(application, people, today),
     ]

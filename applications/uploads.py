@@ -198,6 +198,9 @@ def _format_megabytes(size: int) -> str:
 # Formatted when the message is shown, in the reader's language: "2.5" or "2,5".
 _megabytes = lazy(_format_megabytes, str)
 _too_large_message = lazy(lambda size: MESSAGES["too_large"] % {"size": _megabytes(size)}, str)
+_type_message = lazy(
+    lambda kinds: MESSAGES["type_not_allowed"] % {"types": _kind_labels(kinds)}, str
+)
 
 
 # --- 2. Name --------------------------------------------------------------------------------
@@ -789,6 +792,7 @@ class UploadField(forms.FileField):
         # For static/js/upload_check.js; the message is translated when the page renders.
         attrs["data-max-bytes"] = str(max_bytes)
         attrs["data-too-large-message"] = _too_large_message(max_bytes)
+        attrs["data-type-message"] = _type_message(frozenset(self.allowed_kinds))
         return attrs
 
     def clean(self, data, initial=None):

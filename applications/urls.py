@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import document_views, views
 
 app_name = "applications"
 urlpatterns = [
@@ -18,5 +18,57 @@ urlpatterns = [
         "<uuid:public_id>/people/<uuid:person_id>/remove/",
         views.person_remove,
         name="person_remove",
+    ),
+    # Documents (issue 6). A slot is "<item code>" or "<item code>--<person public_id>".
+    path("<uuid:public_id>/documents/", document_views.documents, name="documents"),
+    path(
+        "<uuid:public_id>/documents/slots/<slug:slot_key>/upload/",
+        document_views.document_upload,
+        name="document_upload",
+    ),
+    path(
+        "<uuid:public_id>/documents/slots/<slug:slot_key>/add/",
+        document_views.document_add_part,
+        name="document_add_part",
+    ),
+    path(
+        "<uuid:public_id>/documents/slots/<slug:slot_key>/combine/",
+        document_views.document_combine,
+        name="document_combine",
+    ),
+    path(
+        "<uuid:public_id>/documents/slots/<slug:slot_key>/remove-added-files/",
+        document_views.document_parts_remove,
+        name="document_parts_remove",
+    ),
+    path(
+        "<uuid:public_id>/documents/<uuid:document_id>/",
+        document_views.document_preview,
+        name="document_preview",
+    ),
+    path(
+        "<uuid:public_id>/documents/<uuid:document_id>/pages/<int:page>/",
+        document_views.document_page,
+        name="document_page",
+    ),
+    path(
+        "<uuid:public_id>/documents/<uuid:document_id>/image/",
+        document_views.document_image,
+        name="document_image",
+    ),
+    path(
+        "<uuid:public_id>/documents/<uuid:document_id>/download/",
+        document_views.document_download,
+        name="document_download",
+    ),
+    path(
+        "<uuid:public_id>/documents/<uuid:document_id>/translation/",
+        document_views.document_translation,
+        name="document_translation",
+    ),
+    path(
+        "<uuid:public_id>/documents/<uuid:document_id>/delete/",
+        document_views.document_delete,
+        name="document_delete",
     ),
 ]

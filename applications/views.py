@@ -202,8 +202,12 @@ def history(request, public_id):
             "public_id", "family_name", "given_names"
         )
     }
+    documents = {item.code: item.name for item in application.program.checklist.all()}
     for event in events:
         event.person_name = names.get(event.person_public_id, "") if event.person_public_id else ""
+        event.document_name = (
+            documents.get(event.reason, "") if event.action.startswith("document.") else ""
+        )
     return render(
         request,
         "applications/application_history.html",

@@ -356,7 +356,8 @@ def client_account_delete(*, client: Client, actor, ip: str | None = None) -> st
       its names replaced by the pseudonym and everything else personal cleared; program
       details are cleared. Applications are NOT transferred to any other account.
     - Emails queued or kept for this person are erased from the outbox; technical issues the
-      person sent while signed in are erased too.
+      person sent while signed in are erased too; so are the applications' uploaded documents
+      (rows, stored files and their bytes).
     - Audit and history rows are kept untouched: they hold IDs, never names.
 
     Refused (``ClientNotDeletable``) once any of its applications has been submitted.
@@ -366,6 +367,7 @@ def client_account_delete(*, client: Client, actor, ip: str | None = None) -> st
 
     from accounts.services import outbox_erase, sessions_end
     from applications.models import Application, Person
+    from applications.services import application_documents_erase
     from support.services import support_requests_erase_sender
 
     client = _lock(client)
@@ -400,6 +402,7 @@ def client_account_delete(*, client: Client, actor, ip: str | None = None) -> st
         **_person_erased_values(pseudonym), updated_at=now
     )
     Application.objects.filter(pk__in=application_ids).update(program_details={}, updated_at=now)
+    application_documents_erase(application_ids=application_ids)
 
     outbox_erase(
         to=old_email,

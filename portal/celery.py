@@ -27,5 +27,11 @@ app.conf.beat_schedule = {
         "task": "applications.tasks.application_progress_refresh_task",
         "schedule": crontab(hour=2, minute=41),
     },
+    # Combinations of uploaded files whose task was lost are published again.
+    "document_combine_sweep_task": {
+        "task": "applications.tasks.document_combine_sweep_task",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
 }
 app.autodiscover_tasks()

@@ -206,6 +206,57 @@ def make_person(*, application, relationship="02", family_name="Doe", **fields):
     )
 
 
+# --- documents (issue 6) ------------------------------------------------------------------------
+
+
+def make_document(
+    *,
+    application,
+    item_code: str | None = "passport",
+    person=None,
+    name: str = "file.pdf",
+    content: bytes | None = None,
+    uploaded_by=None,
+    **fields,
+):
+    """A current document in a slot, stored through the real pipeline (a small PDF by default).
+
+    ``item_code`` names the program's checklist item (None: the additional-documents slot
+    without an item); the slot is the item's, for ``person`` when given.
+    """
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from applications.documents import ADDITIONAL_CODE, slot_key
+    from applications.models import ChecklistItem, Document
+    from applications.uploads import upload_check, upload_store
+    from tests.corpus import make_uploads
+
+    content = make_uploads.good_pdf() if content is None else content
+    checked = upload_check(
+        SimpleUploadedFile(name, content),
+        allowed_kinds={"pdf", "jpeg", "png", "doc", "docx"},
+        allow_active_pdf=True,
+    )
+    uploaded_by = uploaded_by or application.representative.user
+    item = (
+        ChecklistItem.objects.get(program=application.program, code=item_code)
+        if item_code
+        else None
+    )
+    stored = upload_store(checked, uploaded_by=uploaded_by, purpose="documents")
+    values = {
+        "application": application,
+        "person": person,
+        "checklist_item": item,
+        "slot_key": slot_key(item_code or ADDITIONAL_CODE, person),
+        "file": stored,
+        "display_name": f"Doe – Jane – Document – 1.{checked.extension}",
+        "uploaded_by": uploaded_by,
+    }
+    values.update(fields)
+    return Document.objects.create(**values)
+
+
 def make_support_request(*, submitted_by=None, **extra):
     """A technical issue as the web form records it (support.services.support_request_submit)."""
     from applications.models import Program

@@ -44,6 +44,8 @@ SAMPLE_KWARGS = {
     "pk": "1",
     "public_id": uuid.uuid4(),
     "person_id": uuid.uuid4(),
+    "document_id": uuid.uuid4(),
+    "slot_key": "passport",
 }
 
 

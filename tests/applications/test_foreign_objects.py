@@ -27,12 +27,15 @@ def application_url_names() -> list[tuple[str, list[str]]]:
 def test_the_walk_sees_every_url_of_the_app():
     names = {name for name, _ in application_url_names()}
     assert {"dashboard", "create", "detail", "person_edit", "client_resend"} <= names
-    assert len(names) == 11
+    assert len(names) == 22
 
 
 # A method a view does not take is a 405 for any UUID, before anything is looked up: no leak.
-POST_ONLY = {"client_resend"}
-GET_ONLY = {"dashboard", "detail", "history"}
+POST_ONLY = {"client_resend", "document_combine", "document_parts_remove"}
+GET_ONLY = {
+    "dashboard", "detail", "history", "documents", "document_preview", "document_page",
+    "document_image", "document_download", "document_translation",
+}  # fmt: skip
 
 
 def expected_for(name, method):
@@ -42,10 +45,46 @@ def expected_for(name, method):
 
 
 def kwargs_for(converters, application, person):
-    values = {"public_id": application.public_id, "person_id": person.public_id}
+    """``person`` has a PDF in their passport slot, with a file waiting to be combined, and an
+    image with its translation in their identity-documents slot (tests/factories.py)."""
+    pdf_document, image_document = _documents(application, person)
+    values = {
+        "public_id": application.public_id,
+        "person_id": person.public_id,
+        "slot_key": pdf_document.slot_key,
+        "document_id": pdf_document.public_id,
+        "page": 1,
+    }
+    if "document_id" in converters and not {"page"} & set(converters):
+        # The image and translation views need an image document with a translation.
+        values["document_id"] = image_document.public_id
     missing = set(converters) - set(values)
     assert not missing, f"the test does not know how to fill {missing}"
     return {name: values[name] for name in converters}
+
+
+def _documents(application, person):
+    from applications.models import Document
+    from tests.corpus import make_uploads
+
+    pdf_document = Document.objects.filter(person=person, checklist_item__code="passport").first()
+    if pdf_document is None:
+        pdf_document = factories.make_document(application=application, person=person)
+        factories.make_document(
+            application=application, person=person, state="part", part_of=pdf_document
+        )
+    image_document = Document.objects.filter(
+        person=person, checklist_item__code="identity_documents"
+    ).first() or factories.make_document(
+        application=application,
+        person=person,
+        item_code="identity_documents",
+        name="id.jpg",
+        content=make_uploads.good_jpeg(),
+        not_in_english_or_french=True,
+        translation_file=pdf_document.file,
+    )
+    return pdf_document, image_document
 
 
 @pytest.mark.parametrize(("name", "converters"), application_url_names())
@@ -79,7 +118,10 @@ def test_a_missing_uuid_is_the_same_404(rep_a, world, name, converters):
 
     if not converters:
         return
-    url = reverse(f"applications:{name}", kwargs={c: uuid.uuid4() for c in converters})
+    values = {"slot_key": "passport", "page": 1}
+    url = reverse(
+        f"applications:{name}", kwargs={c: values.get(c, uuid.uuid4()) for c in converters}
+    )
     assert rep_a.get(url).status_code in (404, 405)
 
 
@@ -91,4 +133,5 @@ def test_representative_a_reaches_every_url_of_a(rep_a, world, outbox, name, con
     response = rep_a.get(reverse(f"applications:{name}", kwargs=kwargs))
     expected = 405 if name in POST_ONLY else 200
     assert response.status_code == expected
-    assert "CANARY-B" not in response.content.decode()
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert b"CANARY-B" not in body

@@ -269,7 +269,9 @@ def test_programs_without_dependants_refuse_family_members(rep_a, rep_a_user):
         representative=rep_a_user.representative, program=Program.objects.get(code="pr_card")
     )
     assert rep_a.post(add_url(application), dependant()).status_code == 409
-    codes = {t.code for t in application_task_list(application)}
+    codes = {
+        t.code for t in application_task_list(application) if not t.code.startswith("document")
+    }
     assert codes == {
         f"profile:{application.principal_applicant.public_id}",
         f"form:imm5444:{application.principal_applicant.public_id}",
