@@ -500,6 +500,13 @@ class ApplicationEvent(models.Model):
         DOCUMENT_COMBINE_REQUESTED = "document.combine_requested", _("Files sent to be combined")
         DOCUMENT_COMBINED = "document.combined", _("Files combined into one PDF")
         DOCUMENT_COMBINE_FAILED = "document.combine_failed", _("Files could not be combined")
+        # Digital forms (forms_imm.services.form_section_save); ``reason`` names the section.
+        FORM_SECTION_SAVED = "form.section_saved", _("Form section saved")
+        FORM_SECTION_COMPLETED = "form.section_completed", _("Form section marked complete")
+        FORM_SECTION_NEEDS_ATTENTION = (
+            "form.section_needs_attention",
+            _("Form section checked: it needs attention"),
+        )
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

@@ -100,9 +100,16 @@ def _transition(application: Application, *, to: str, actor, reason: str = "") -
     )
 
 
-def application_progress_refresh(application: Application, *, at: datetime | None = None) -> None:
-    """Recompute the task list and store its counts (and the change time) on the row."""
-    done, total = progress(application_task_list(application))
+def application_progress_refresh(
+    application: Application, *, at: datetime | None = None, people=None, section_rows=None
+) -> None:
+    """Recompute the task list and store its counts (and the change time) on the row.
+
+    ``people`` (every profile of the application) and ``section_rows`` (its form sections),
+    when the caller has already read them, save the queries for them."""
+    done, total = progress(
+        application_task_list(application, people=people, section_rows=section_rows)
+    )
     at = at or timezone.now()
     Application.objects.filter(pk=application.pk).update(
         tasks_done=done, tasks_total=total, updated_at=at

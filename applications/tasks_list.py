@@ -1,10 +1,12 @@
 """What an application still needs, computed from its data (never stored twice).
 
 ``application_task_list(application)`` returns every task in display order. Later issues add
-their items (form sections, uploads, signatures) as one more ``_<kind>_tasks(...)`` helper
-called from ``application_task_list``, and make ``_form_done`` answer from the forms. Only the
-counts are denormalised (``tasks_done`` and ``tasks_total``), refreshed by the services
-through ``applications.services.application_progress_refresh``.
+their items (uploads, signatures) as one more ``_<kind>_tasks(...)`` helper called from
+``application_task_list``. The digital forms answer from ``forms_imm.sections``: a form is done
+when every required section of it is complete, and sections that need attention (gaps in a
+history, say) or hold text continuing in the annex get their own items. Only the counts are
+denormalised (``tasks_done`` and ``tasks_total``), refreshed by the services through
+``applications.services.application_progress_refresh``.
 """
 
 from dataclasses import dataclass, field
@@ -15,6 +17,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import Application, Person, Program
 from .program_checks import ProgramFacts, run_checks
@@ -26,7 +29,8 @@ class Task:
     label: str | Promise
     done: bool
     required: bool = True  # counted in the progress; optional items and warnings are not
-    kind: str = "form"  # profile | form | details | check | warning | document | document_check
+    # profile | form | details | check | warning | attention | annex | document | document_check
+    kind: str = "form"
     person: Person | None = None
     url: str | None = None
     problems: tuple = field(default_factory=tuple)
@@ -59,6 +63,11 @@ def person_needs_own_forms(person: Person, on: date) -> bool:
     return age is not None and age >= Person.ADULT_AGE
 
 
+# Protected persons: only the family members who are with them in Canada fill IMM 5669
+# (forms.md §4, workflow.md §4).
+IMM5669_IN_CANADA_ONLY = frozenset({"protected_persons"})
+
+
 def forms_for_person(person: Person, program: Program, on: date) -> list[tuple[str, bool]]:
     """The digital forms ``person`` needs, as (form code, required) pairs."""
     if program.digital_forms == Program.DigitalForms.IMM5444:
@@ -67,7 +76,13 @@ def forms_for_person(person: Person, program: Program, on: date) -> list[tuple[s
     if person.is_principal:
         forms.append(("imm0008", True))
     if person_needs_own_forms(person, on):
-        forms += [("imm5669", True), ("imm5406", True)]
+        if (
+            person.is_principal
+            or program.code not in IMM5669_IN_CANADA_ONLY
+            or person.in_canada is True
+        ):
+            forms.append(("imm5669", True))
+        forms.append(("imm5406", True))
         if program.imm5562_required is True:
             forms.append(("imm5562", True))
         elif program.imm5562_required is None:
@@ -91,9 +106,22 @@ def missing_profile_fields(person: Person, on: date) -> list[str]:
     return missing
 
 
-def _form_done(application: Application, person: Person, form_code: str) -> bool:
-    """Whether a form is complete. The digital forms arrive in a later issue; until then none is."""
-    return False
+def _form_done(person_form) -> bool:
+    """A digital form is complete when every required section of it is (forms_imm.sections);
+    a form not built yet is never complete."""
+    return person_form is not None and person_form.is_complete
+
+
+def _section_url(application: Application, person: Person, form: str, slug: str) -> str:
+    return reverse(
+        "forms_imm:section_edit",
+        kwargs={
+            "public_id": application.public_id,
+            "person_id": person.public_id,
+            "form": form,
+            "section": slug,
+        },
+    )
 
 
 def _person_url(application: Application, person: Person) -> str:
@@ -140,10 +168,17 @@ def _profile_tasks(application, people, today) -> list[Task]:
     return tasks
 
 
-def _form_tasks(application, people, today) -> list[Task]:
+def _form_tasks(application, people, today, person_forms) -> list[Task]:
+    by_key = {(pf.person.pk, pf.form.key): pf for pf in person_forms}
     tasks = []
     for person in people:
         for form_code, required in forms_for_person(person, application.program, today):
+            person_form = by_key.get((person.pk, form_code))
+            url = None
+            if person_form is not None and person_form.sections:
+                url = _section_url(
+                    application, person, form_code, person_form.first_open_section().section.slug
+                )
             name = FORM_NAMES[form_code]
             if required:
                 label = _("%(form)s for %(name)s") % {"form": name, "name": person.full_name}
@@ -156,12 +191,109 @@ def _form_tasks(application, people, today) -> list[Task]:
                 Task(
                     code=f"form:{form_code}:{person.public_id}",
                     label=label,
-                    done=_form_done(application, person, form_code),
+                    done=_form_done(person_form),
                     required=required,
                     kind="form",
                     person=person,
+                    url=url,
                 )
             )
+    return tasks
+
+
+def _section_name(person_form, state) -> str:
+    section = state.section
+    return _("%(form)s for %(name)s, Section %(letter)s %(section)s") % {
+        "form": person_form.form.number,
+        "name": person_form.person.full_name,
+        "letter": section.letter,
+        "section": section.title,
+    }
+
+
+def _attention_tasks(application, person_forms) -> list[Task]:
+    """A section marked complete whose strict check failed: each gap or overlap in a history
+    with its months, then a count of the other answers to correct."""
+    from forms_imm.services import problem_from_json
+
+    tasks = []
+    for person_form in person_forms:
+        for state in person_form.sections:
+            if state.state != "needs_attention":
+                continue
+            person, section = person_form.person, state.section
+            name = _section_name(person_form, state)
+            url = _section_url(application, person, section.form, section.slug)
+            base = f"attention:{section.form}:{section.slug}:{person.public_id}"
+            problems = state.row.problems or {}
+            for index, data in enumerate(problems.get("periods", [])):
+                problem = problem_from_json(data)
+                tasks.append(
+                    Task(
+                        code=f"{base}:{index}",
+                        label=f"{name}: {problem.message}",
+                        done=False,
+                        required=False,
+                        kind="attention",
+                        person=person,
+                        url=url,
+                    )
+                )
+            count = problems.get("count", 0)
+            if count or not problems.get("periods"):
+                tasks.append(
+                    Task(
+                        code=f"{base}:other",
+                        label=ngettext(
+                            "%(section)s: %(count)s answer needs correcting.",
+                            "%(section)s: %(count)s answers need correcting.",
+                            count,
+                        )
+                        % {"section": name, "count": count}
+                        if count
+                        else _("%(section)s needs attention.") % {"section": name},
+                        done=False,
+                        required=False,
+                        kind="attention",
+                        person=person,
+                        url=url,
+                    )
+                )
+    return tasks
+
+
+def _annex_tasks(application, person_forms) -> list[Task]:
+    """Answers longer than their box: they continue in the annex; the rep may shorten them."""
+    tasks = []
+    for person_form in person_forms:
+        for state in person_form.sections:
+            if state.row is None or not state.row.overflow:
+                continue
+            person, section = person_form.person, state.section
+            name = _section_name(person_form, state)
+            for path in state.row.overflow:
+                parts = path.split(".")
+                if len(parts) == 3:
+                    label = _(
+                        "%(section)s, row %(row)s: “%(field)s” continues in the annex. "
+                        "Shorten it to keep it on the form."
+                    ) % {"section": name, "row": parts[1], "field": section.field_label(path)}
+                else:
+                    label = _(
+                        "%(section)s: “%(field)s” continues in the annex. "
+                        "Shorten it to keep it on the form."
+                    ) % {"section": name, "field": section.field_label(path)}
+                tasks.append(
+                    Task(
+                        code=f"annex:{section.form}:{section.slug}:{person.public_id}:{path}",
+                        label=label,
+                        done=False,
+                        required=False,
+                        kind="annex",
+                        person=person,
+                        url=_section_url(application, person, section.form, section.slug),
+                    )
+                )
     return tasks
 
 
@@ -390,16 +522,25 @@ def _document_tasks(application, people, today) -> list[Task]:
     return tasks
 
 
-def application_task_list(application: Application, *, people=None, today=None) -> list[Task]:
+def application_task_list(
+    application: Application, *, people=None, today=None, section_rows=None
+) -> list[Task]:
     """Everything ``application`` still needs, in display order. Pass ``people`` when they are
-    already fetched (PA first); the list reads nothing else from the database."""
+    already fetched (PA first); the list then reads one query: the states of the form sections
+    (``section_rows`` when those are already read too)."""
+    # forms_imm builds on this app; importing it here, not at the top, avoids an import cycle.
+    from forms_imm.sections import sections_for
+
     today = today or timezone.localdate()
     if people is None:
         people = list(application.people.order_by("created_at", "id"))
     people = sorted(people, key=lambda p: (not p.is_principal, p.created_at, p.pk or 0))
+    person_forms = sections_for(application, people=people, rows=section_rows, today=today)
     return [
         *_profile_tasks(application, people, today),
-        *_form_tasks(application, people, today),
+        *_form_tasks(application, people, today, person_forms),
+        *_attention_tasks(application, person_forms),
+        *_annex_tasks(application, person_forms),
         *_program_tasks(application, people, today),
         *_document_tasks(application, people, today),
         *_consistency_tasks(application, people),

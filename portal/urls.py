@@ -21,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("representative/", include("representatives.urls")),
     path(settings.ADMIN_URL_PATH, admin.site.urls),
     path("applications/", include("applications.urls")),
+    path("applications/", include("forms_imm.urls")),
     prefix_default_language=True,
 )
 if settings.BENCH_ENDPOINTS:
