@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import F
+from django.db.models.functions import Greatest, Least
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,7 +23,7 @@ from applications.services import application_progress_refresh
 from .canonical import canonical_json
 from .models import FormSection
 from .periods import Gap, Month, Overlap, Problem
-from .sections import FORMS, section_rows_with
+from .sections import FORMS, form_needed, section_rows_with
 from .spec import Section, SectionContext
 
 State = FormSection.State
@@ -234,12 +235,53 @@ def form_section_save(
     # signatures: invalidate changed content here (issue 7). When ``changed`` is not empty,
     # recompute canonical_form_json(application, person, section.form) and compare it with the
     # latest valid signature of this form, in this transaction.
-    if state != old_state:
+    if state != old_state and section.refreshes_task_list:
         application_progress_refresh(application, at=now, people=people, section_rows=all_rows)
+    elif state != old_state:
+        _progress_adjust(application, person, section, old_state, all_rows, context, now)
     else:
         Application.objects.filter(pk=application.pk).update(updated_at=now)
         application.updated_at = now
     return row
+
+
+def _form_task_done(person, form, context, states: dict[str, str]) -> bool:
+    """Whether the task list counts ``form`` of ``person`` as done, from its section states
+    (``tasks_list._form_done``: every required section applying to the person is complete)."""
+    sections = [s for s in form.sections_for(person, context) if s.required]
+    return all(states.get(s.slug) == State.COMPLETE for s in sections)
+
+
+def _progress_adjust(application, person, section, old_state, all_rows, context, now) -> None:
+    """Move ``tasks_done`` by the one task a section's state can change: its form's task for
+    this person (QUALITY.md §9: a section save stays within its query budget instead of
+    recomputing the whole task list). Everything else the list counts (profiles, documents,
+    program details) does not depend on a section's state; a section whose answers feed other
+    items sets ``Section.refreshes_task_list`` and gets the full refresh instead."""
+    from applications.tasks_list import forms_for_person
+
+    form = FORMS[section.form]
+    counted = dict(forms_for_person(person, application.program, context.today)).get(form.key)
+    if not counted or not form_needed(form, person, application, context.today):
+        delta = 0  # an optional form (or one the person does not fill) is not counted
+    else:
+        states = {
+            row.section: row.state
+            for row in all_rows
+            if row.person_id == person.pk and row.form == form.key
+        }
+        after = _form_task_done(person, form, context, states)
+        before = _form_task_done(person, form, context, {**states, section.slug: old_state})
+        delta = int(after) - int(before)
+    changes = {"updated_at": now}
+    if delta:
+        changes["tasks_done"] = Greatest(0, Least(F("tasks_done") + delta, F("tasks_total")))
+    Application.objects.filter(pk=application.pk).update(**changes)
+    application.updated_at = now
+    if delta:
+        application.tasks_done = max(
+            0, min(application.tasks_done + delta, application.tasks_total)
+        )
 
 
 def form_answers(person, form_key: str) -> dict[str, dict]:

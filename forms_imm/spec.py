@@ -102,6 +102,9 @@ class Section:
     template: str = "forms_imm/partials/section_body.html"
     required: bool = True
     applies: Callable[[Any, SectionContext], bool] | None = None
+    # True when the section's answers feed task-list items other than its form's own task
+    # (program checks reading an answer, say): saving it recomputes the whole list.
+    refreshes_task_list: bool = False
 
     def __post_init__(self):
         if self.slug in ("print",) or not self.slug.replace("-", "").isalnum():

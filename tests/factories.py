@@ -191,6 +191,11 @@ def make_application(
     )
     Application.objects.filter(pk=application.pk).update(principal_applicant=pa)
     application.principal_applicant = pa
+    # As application_create leaves it: the progress counters computed once. Section saves
+    # then move them incrementally (forms_imm.services._progress_adjust).
+    from applications.services import application_progress_refresh
+
+    application_progress_refresh(application, at=application.updated_at)
     return application
 
 

@@ -12,7 +12,7 @@ from applications.models import Application, ApplicationEvent, Person
 from forms_imm import services
 from forms_imm.models import FormSection
 from forms_imm.sections import get_section_or_404
-from tests.forms_imm.helpers import BORN, TODAY
+from tests.forms_imm.helpers import BORN, TODAY, stored
 
 pytestmark = pytest.mark.django_db
 
@@ -149,6 +149,42 @@ def test_the_application_progress_and_update_time_follow(application_a, pa, froz
         )
     application.refresh_from_db()
     assert application.tasks_done == before + 1  # the whole IMM 5669 is done
+
+
+def test_the_progress_shortcut_always_equals_a_full_recomputation(application_a, pa, frozen):
+    """A section save moves tasks_done by its form's task; after every kind of state change
+    (complete, reopened by an edit, needs attention, complete again) the stored counters equal
+    a full recomputation of the task list."""
+    from applications.tasks_list import application_task_list, progress
+    from forms_imm.imm5669 import SECTIONS
+    from tests.forms_imm.helpers import complete_posts
+
+    def assert_counters_true():
+        application = Application.objects.get(pk=application_a.pk)
+        expected = progress(application_task_list(application))
+        assert (application.tasks_done, application.tasks_total) == expected
+        return expected[0]
+
+    start = assert_counters_true()
+    posts = complete_posts()
+    for item in SECTIONS:
+        data = _clean(section(item.slug), posts[item.slug], application_a, pa)
+        save(application_a, pa, item.slug, data, version=0, mark_complete=True)
+        assert_counters_true()
+    assert assert_counters_true() == start + 1
+    # An edit reopens one section: the form is no longer done.
+    reopened = _clean(
+        section("personal"), {**posts["personal"], "native_name": "Autre"}, application_a, pa
+    )
+    save(application_a, pa, "personal", reopened, version=1)
+    assert assert_counters_true() == start
+    # A failed check (needs attention) keeps it not done; completing again counts it once.
+    broken = {**reopened, "father_family_name": ""}
+    save(application_a, pa, "personal", broken, version=2, mark_complete=True)
+    assert stored(pa, "personal").state == "needs_attention"
+    assert assert_counters_true() == start
+    save(application_a, pa, "personal", reopened, version=3, mark_complete=True)
+    assert assert_counters_true() == start + 1
 
 
 def _querydict(data):
