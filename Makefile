@@ -14,7 +14,7 @@ TEST_ENV := DJANGO_SETTINGS_MODULE=portal.settings_test
 PYTEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: compile-messages help run test test-deep lint fmt messages check-messages install migrate demo bench audit clean
+.PHONY: compile-messages help run test test-deep lint fmt messages check-messages install migrate demo bench load audit clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[1m%-16s\033[0m %s\n", $$1, $$2}'
@@ -65,6 +65,9 @@ demo: install ## Load the demo accounts and programs into the development databa
 
 bench: install ## Seed 10,000 applications and measure the dashboard under gunicorn (bench/README.md)
 	$(PY) -m bench.run $(BENCH_ARGS)
+
+load: install ## 50 simulated representatives and clients for 3 minutes under gunicorn (bench/README.md)
+	$(PY) -m bench.load $(LOAD_ARGS)
 
 audit: install ## Check dependencies for known vulnerabilities (needs a vulnerability database; not in CI)
 	$(VENV)/bin/pip install --quiet pip-audit
