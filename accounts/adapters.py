@@ -34,6 +34,15 @@ class AccountAdapter(DefaultAccountAdapter):
             "deleted using the technical-issue web form. Applications started in the client "
             "account are not transferred to your new account."
         ),
+        "client_temporary_password_expired": _(
+            "This temporary password has expired. Ask your representative to resend it: they "
+            "can send you a new one from your application. It works once, for a limited time."
+        ),
+        "client_temporary_password_used": _(
+            "This temporary password was already used, and it works only once. If you did not "
+            "choose your own password after using it, ask your representative to resend a new "
+            "temporary password."
+        ),
         "client_email_change": _(
             "You can’t change the email address of a client account yourself. Ask your "
             "representative to correct it."
@@ -82,6 +91,34 @@ class AccountAdapter(DefaultAccountAdapter):
         if user is not None and user.is_authenticated and user.role == User.Role.CLIENT:
             raise self.validation_error("client_email_change")
         return super().clean_email(email)
+
+    def authenticate(self, request, **credentials):
+        """A client who has not chosen a password yet signs in with the temporary one.
+
+        It works once (it is burnt here) and until it expires; the right password past its
+        expiry, or used a second time, gets a message telling the client to ask their
+        representative to resend it. The failed-sign-in rate limit and audit apply as for any
+        password. Re-authentication (signed in already) always uses the account's password.
+        """
+        from clients import services as client_services
+
+        email = credentials.get("email") or ""
+        password = credentials.get("password") or ""
+        signed_in = request.user.is_authenticated
+        client = None if signed_in or not email else client_services.client_for_first_sign_in(email)
+        if client is None:
+            return super().authenticate(request, **credentials)
+        self.pre_authenticate(request, **credentials)
+        outcome = client_services.client_temporary_password_use(client=client, password=password)
+        if outcome == client_services.TemporaryPasswordUse.OK:
+            self._rollback_login_failed_rl_usage()
+            return client.user
+        self.authentication_failed(request, **credentials)
+        if outcome == client_services.TemporaryPasswordUse.EXPIRED:
+            raise self.validation_error("client_temporary_password_expired")
+        if outcome == client_services.TemporaryPasswordUse.USED:
+            raise self.validation_error("client_temporary_password_used")
+        return None
 
     def pre_authenticate(self, request, **credentials):
         try:

@@ -37,6 +37,8 @@ def start(request):
         if next_url:
             return redirect(next_url)
         return render(request, "pages/start.html")
+    if user.role == User.Role.CLIENT:
+        return redirect("clients:home")
     return render(request, "pages/start.html")
 
 

@@ -492,6 +492,10 @@ class ApplicationEvent(models.Model):
         CLIENT_NOTIFIED = "client.notified", _("Client told that the application was started")
         CLIENT_PASSWORD_RESENT = "client.temporary_password_resent", _("Temporary password resent")
         CLIENT_EMAIL_CORRECTED = "client.email_corrected", _("Client email address corrected")
+        # The client portal (clients.services): activation and correction requests.
+        CLIENT_ACTIVATED = "client.activated", _("Client set their own password")
+        CORRECTION_REQUESTED = "client.correction_requested", _("Client asked for a correction")
+        CORRECTION_RESOLVED = "client.correction_resolved", _("Correction request dealt with")
         DOCUMENT_UPLOADED = "document.uploaded", _("Document uploaded")
         DOCUMENT_REPLACED = "document.replaced", _("Document replaced")
         DOCUMENT_DELETED = "document.deleted", _("Document deleted")

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from clients import views as client_views
+
 from . import document_views, views
 
 app_name = "applications"
@@ -12,6 +14,11 @@ urlpatterns = [
     path("<uuid:public_id>/program-details/", views.program_details, name="program_details"),
     path("<uuid:public_id>/client/resend-password/", views.client_resend, name="client_resend"),
     path("<uuid:public_id>/client/email/", views.client_email, name="client_email"),
+    path(
+        "<uuid:public_id>/corrections/<uuid:correction_id>/resolve/",
+        client_views.correction_resolve,
+        name="correction_resolve",
+    ),
     path("<uuid:public_id>/people/new/", views.person_add, name="person_add"),
     path("<uuid:public_id>/people/<uuid:person_id>/", views.person_edit, name="person_edit"),
     path(

@@ -187,6 +187,9 @@ def detail(request, public_id):
             "done": done,
             "total": total,
             "resend_retry_at": None if client.activated_at else resend_retry_at(client),
+            "corrections": list(
+                application.correction_requests.filter(status="open").select_related("person")
+            ),
         },
     )
 

@@ -52,12 +52,18 @@ class Client(models.Model):
         return self.activated_at is not None
 
     def access_state(self, now: datetime | None = None) -> str:
-        """invited / active / temporary_password_expired, derived from the invitation fields."""
+        """invited / active / temporary_password_expired, derived from the invitation fields.
+
+        A client who signed in with the temporary password but never chose their own password
+        stays invited (the password is used up, so the representative can resend one).
+        """
         if self.activated_at is not None:
             return self.AccessState.ACTIVE
+        if self.temporary_password_used_at is not None:
+            return self.AccessState.INVITED
         now = now or timezone.now()
         expires = self.temporary_password_expires_at
-        if self.temporary_password_used_at is not None or (expires is not None and expires <= now):
+        if expires is not None and expires <= now:
             return self.AccessState.TEMPORARY_PASSWORD_EXPIRED
         return self.AccessState.INVITED
 
@@ -97,3 +103,67 @@ class TemporaryPasswordIssue(models.Model):
 
     def __str__(self):
         return f"{self.reason} at {self.issued_at:%Y-%m-%d %H:%M}"
+
+
+class CorrectionRequest(models.Model):
+    """A client's message asking their representative to correct something (workflow.md §5.1).
+
+    The client can change nothing in an application; this is how they say what is wrong. The
+    typed text stays here only: history rows, audit rows and emails carry the topic code.
+    """
+
+    MESSAGE_MAX_LENGTH = 2000
+
+    class Topic(models.TextChoices):
+        FORM = "form", _("A digital form")
+        PROFILE = "profile", _("Personal information in a profile")
+        DOCUMENTS = "documents", _("The uploaded documents")
+        OTHER = "other", _("Something else")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        RESOLVED = "resolved", _("Dealt with")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    application = models.ForeignKey(
+        "applications.Application", on_delete=models.CASCADE, related_name="correction_requests"
+    )
+    topic = models.CharField(_("what needs correcting"), max_length=20, choices=Topic.choices)
+    # For a form: which one (a forms_imm key) and whose (the person may be removed later).
+    form = models.CharField(_("form"), max_length=30, blank=True)
+    person = models.ForeignKey(
+        "applications.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("person"),
+    )
+    message = models.TextField(_("message"), max_length=MESSAGE_MAX_LENGTH)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(_("dealt with at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        verbose_name = _("correction request")
+        verbose_name_plural = _("correction requests")
+        indexes = [
+            # The representative's panel (open ones) and the client's rate limit (recent ones).
+            models.Index(fields=["application", "status", "-created_at"], name="correction_recent"),
+        ]
+
+    def __str__(self):
+        return str(self.public_id)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN

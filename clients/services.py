@@ -21,7 +21,7 @@ from accounts.errors import DomainError, WrongState
 from accounts.models import User
 from accounts.services import audit_record, email_send
 
-from .models import Client, TemporaryPasswordIssue
+from .models import Client, CorrectionRequest, TemporaryPasswordIssue
 
 # No 0/O/o, 1/l/I: the client may have to type it from a printed or read-aloud email.
 TEMPORARY_PASSWORD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"  # noqa: S105
@@ -273,7 +273,7 @@ def client_temporary_password_check(
 ) -> bool:
     """True if ``password`` is the client's current temporary password, unused and unexpired.
 
-    The client sign-in (a later issue) calls this, then burns the password on success.
+    The sign-in calls ``client_temporary_password_use``, which checks it and burns it.
     """
     now = now or timezone.now()
     if (
@@ -285,6 +285,240 @@ def client_temporary_password_check(
     ):
         return False
     return check_password(password, client.temporary_password_hash)
+
+
+# --- First sign-in and activation (issue 7 item 1) ------------------------------------------
+
+
+class TemporaryPasswordUse:
+    """Outcomes of ``client_temporary_password_use``."""
+
+    OK = "ok"
+    WRONG = "wrong"  # not this client's temporary password: the ordinary sign-in error
+    EXPIRED = "expired"  # right password, but past its expiry
+    USED = "used"  # right password, already used once
+
+
+def client_for_first_sign_in(email: str) -> Client | None:
+    """The not-yet-activated client whose sign-in address is ``email``, if any.
+
+    Such an account has no usable password: its only way in is the temporary one.
+    """
+    return (
+        Client.objects.select_related("user")
+        .filter(
+            user__email__iexact=email.strip(),
+            user__is_active=True,
+            user__role=User.Role.CLIENT,
+            activated_at__isnull=True,
+        )
+        .exclude(temporary_password_hash="")
+        .first()
+    )
+
+
+def client_temporary_password_use(
+    *, client: Client, password: str, now: datetime | None = None
+) -> str:
+    """Check a temporary password typed at sign-in and burn it on success (valid once).
+
+    Returns a ``TemporaryPasswordUse`` outcome. Expired and used are told apart only when the
+    typed password is the right one, so they reveal nothing to someone who does not know it.
+    On success the address counts as verified (the password was emailed to it), so the
+    sign-in does not stop for email confirmation; the conditional update makes two
+    simultaneous sign-ins with the same password succeed once.
+    """
+    from allauth.account.models import EmailAddress
+
+    now = now or timezone.now()
+    if not client.temporary_password_hash or not check_password(
+        password, client.temporary_password_hash
+    ):
+        return TemporaryPasswordUse.WRONG
+    if client.temporary_password_used_at is not None:
+        return TemporaryPasswordUse.USED
+    if client.temporary_password_expires_at is None or client.temporary_password_expires_at <= now:
+        return TemporaryPasswordUse.EXPIRED
+    with transaction.atomic():
+        burnt = Client.objects.filter(
+            pk=client.pk,
+            activated_at__isnull=True,
+            temporary_password_used_at__isnull=True,
+            temporary_password_hash=client.temporary_password_hash,
+        ).update(temporary_password_used_at=now, updated_at=now)
+        if not burnt:
+            return TemporaryPasswordUse.USED
+        client.temporary_password_used_at = now
+        user = client.user
+        EmailAddress.objects.filter(user=user).exclude(email__iexact=user.email).delete()
+        EmailAddress.objects.update_or_create(
+            user=user,
+            email__iexact=user.email,
+            defaults={"email": user.email, "verified": True, "primary": True},
+        )
+        audit_record(actor=user, action="client.temporary_password_used", obj=client)
+    return TemporaryPasswordUse.OK
+
+
+def client_needs_password(user) -> bool:
+    """A client signed in with the temporary password has no password of their own yet."""
+    return (
+        user.is_authenticated
+        and getattr(user, "role", None) == User.Role.CLIENT
+        and not user.has_usable_password()
+    )
+
+
+@transaction.atomic
+def client_password_set(
+    *, client: Client, password: str, ip: str | None = None, now: datetime | None = None
+) -> Client:
+    """The client chose their own password: the account is active from now on.
+
+    The caller has validated ``password`` with the site's password rules. Clears the temporary
+    password, writes an audit row and a history row on each of the client's applications, and
+    emails a notice. Refused (``WrongState``) once the account is active.
+    """
+    from applications.models import Application, ApplicationEvent
+
+    now = now or timezone.now()
+    client = _lock(client)
+    _ensure_not_activated(client)
+    user = client.user
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    client.activated_at = now
+    client.temporary_password_hash = ""
+    client.save(update_fields=["activated_at", "temporary_password_hash", "updated_at"])
+    ApplicationEvent.objects.bulk_create(
+        ApplicationEvent(
+            application_id=application_id,
+            action=ApplicationEvent.Action.CLIENT_ACTIVATED,
+            actor=user,
+            at=now,
+        )
+        for application_id in Application.objects.filter(client=client).values_list("pk", flat=True)
+    )
+    audit_record(actor=user, action="client.activated", obj=client, ip=ip)
+    email_send(
+        to=user.email,
+        template="client_account_activated",
+        context={},
+        key=f"client-activated:{client.public_id}",
+        language=user.preferred_language or None,
+    )
+    return client
+
+
+# --- Correction requests (issue 7 item 1) --------------------------------------------------
+
+
+class CorrectionLimitReached(DomainError):
+    status = 429
+    template = "errors/429.html"
+    default_message = _(
+        "You have sent the most correction requests allowed for this application in 24 hours. "
+        "Your representative has them; you can send another one later."
+    )
+
+
+def correction_retry_at(application, now: datetime | None = None) -> datetime | None:
+    """When the client may send the next correction request, or None if they may now."""
+    now = now or timezone.now()
+    recent = list(
+        CorrectionRequest.objects.filter(
+            application=application, created_at__gt=now - timedelta(hours=24)
+        )
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+    )
+    if len(recent) < settings.CLIENT_CORRECTION_REQUESTS_PER_DAY:
+        return None
+    return recent[0] + timedelta(hours=24)
+
+
+@transaction.atomic
+def correction_request_send(
+    *,
+    application,
+    actor,
+    topic: str,
+    message: str,
+    form: str = "",
+    person=None,
+    ip: str | None = None,
+    now: datetime | None = None,
+):
+    """The client asks their representative for a correction.
+
+    Only the application's own client (the caller went through the door). Stored with the
+    typed text; the history row, the audit row and the representative's email carry only the
+    topic. At most ``CLIENT_CORRECTION_REQUESTS_PER_DAY`` per application in 24 hours
+    (``CorrectionLimitReached``).
+    """
+    from applications.models import Application, ApplicationEvent
+
+    now = now or timezone.now()
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if application.client.user_id != actor.pk:
+        raise WrongState()
+    if correction_retry_at(locked, now) is not None:
+        raise CorrectionLimitReached()
+    correction = CorrectionRequest.objects.create(
+        application=locked,
+        topic=topic,
+        form=form if topic == CorrectionRequest.Topic.FORM else "",
+        person=person,
+        message=message,
+        created_by=actor,
+        created_at=now,
+    )
+    ApplicationEvent.objects.create(
+        application=locked,
+        action=ApplicationEvent.Action.CORRECTION_REQUESTED,
+        actor=actor,
+        at=now,
+        reason=topic,
+        person_public_id=person.public_id if person else None,
+    )
+    audit_record(actor=actor, action="correction.requested", obj=correction, ip=ip)
+    representative = application.representative
+    email_send(
+        to=representative.user.email,
+        template="correction_requested",
+        context={
+            "name": representative.full_name,
+            "application_number": application.application_number or "",
+            "public_id": application.public_id,
+        },
+        key=f"correction-requested:{correction.public_id}",
+        language=representative.user.preferred_language or None,
+    )
+    return correction
+
+
+@transaction.atomic
+def correction_request_resolve(*, correction, actor, ip: str | None = None, now=None):
+    """The representative marks a correction request as dealt with (open → resolved)."""
+    from applications.models import ApplicationEvent
+
+    now = now or timezone.now()
+    correction = CorrectionRequest.objects.select_for_update().get(pk=correction.pk)
+    if not correction.is_open:
+        raise WrongState(_("This correction request was already marked as dealt with."))
+    correction.status = CorrectionRequest.Status.RESOLVED
+    correction.resolved_by = actor
+    correction.resolved_at = now
+    correction.save(update_fields=["status", "resolved_by", "resolved_at"])
+    ApplicationEvent.objects.create(
+        application_id=correction.application_id,
+        action=ApplicationEvent.Action.CORRECTION_RESOLVED,
+        actor=actor,
+        at=now,
+        reason=correction.topic,
+    )
+    audit_record(actor=actor, action="correction.resolved", obj=correction, ip=ip)
+    return correction
 
 
 # --- Deleting a client account created by mistake (workflow.md §12, issue 9 item 2) --------
@@ -403,6 +637,7 @@ def client_account_delete(*, client: Client, actor, ip: str | None = None) -> st
     )
     Application.objects.filter(pk__in=application_ids).update(program_details={}, updated_at=now)
     application_documents_erase(application_ids=application_ids)
+    CorrectionRequest.objects.filter(application_id__in=application_ids).update(message="")
 
     outbox_erase(
         to=old_email,

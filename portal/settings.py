@@ -140,6 +140,7 @@ MIDDLEWARE = [
     # After messages (they explain why a session ended); before any view runs.
     "accounts.middleware.SessionPolicyMiddleware",
     "accounts.middleware.MfaEnrolmentMiddleware",
+    "clients.middleware.ClientPasswordRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "accounts.middleware.SecurityHeadersMiddleware",
@@ -431,6 +432,8 @@ LOGGING = {
 # 24 hours, and how far ahead the task list warns that a child turns 18 before submission.
 CLIENT_TEMPORARY_PASSWORD_HOURS = env_int("CLIENT_TEMPORARY_PASSWORD_HOURS", 72)
 CLIENT_TEMPORARY_PASSWORD_RESENDS_PER_DAY = env_int("CLIENT_TEMPORARY_PASSWORD_RESENDS_PER_DAY", 5)
+# Correction requests a client may send per application in 24 hours (clients.services).
+CLIENT_CORRECTION_REQUESTS_PER_DAY = env_int("CLIENT_CORRECTION_REQUESTS_PER_DAY", 5)
 APPLICATION_TURNS_ADULT_WARNING_DAYS = env_int("APPLICATION_TURNS_ADULT_WARNING_DAYS", 180)
 # Routes bench/ views (the trivial baseline of `make bench`); never set in production.
 BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)

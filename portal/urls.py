@@ -19,6 +19,7 @@ urlpatterns += i18n_patterns(
     path("auth/", include("allauth.urls")),
     path("help/", include("support.urls")),
     path("representative/", include("representatives.urls")),
+    path("client/", include("clients.urls")),
     path(settings.ADMIN_URL_PATH, admin.site.urls),
     path("applications/", include("applications.urls")),
     path("applications/", include("forms_imm.urls")),

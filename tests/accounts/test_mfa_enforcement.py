@@ -45,6 +45,7 @@ SAMPLE_KWARGS = {
     "public_id": uuid.uuid4(),
     "person_id": uuid.uuid4(),
     "document_id": uuid.uuid4(),
+    "correction_id": uuid.uuid4(),
     "slot_key": "passport",
 }
 

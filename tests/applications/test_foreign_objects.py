@@ -27,11 +27,11 @@ def application_url_names() -> list[tuple[str, list[str]]]:
 def test_the_walk_sees_every_url_of_the_app():
     names = {name for name, _ in application_url_names()}
     assert {"dashboard", "create", "detail", "person_edit", "client_resend"} <= names
-    assert len(names) == 22
+    assert len(names) == 23
 
 
 # A method a view does not take is a 405 for any UUID, before anything is looked up: no leak.
-POST_ONLY = {"client_resend", "document_combine", "document_parts_remove"}
+POST_ONLY = {"client_resend", "document_combine", "document_parts_remove", "correction_resolve"}
 GET_ONLY = {
     "dashboard", "detail", "history", "documents", "document_preview", "document_page",
     "document_image", "document_download", "document_translation",
@@ -55,12 +55,28 @@ def kwargs_for(converters, application, person):
         "document_id": pdf_document.public_id,
         "page": 1,
     }
+    if "correction_id" in converters:
+        values["correction_id"] = _correction(application).public_id
     if "document_id" in converters and not {"page"} & set(converters):
         # The image and translation views need an image document with a translation.
         values["document_id"] = image_document.public_id
     missing = set(converters) - set(values)
     assert not missing, f"the test does not know how to fill {missing}"
     return {name: values[name] for name in converters}
+
+
+def _correction(application):
+    """An open correction request the client of ``application`` sent."""
+    from clients.models import CorrectionRequest
+
+    return CorrectionRequest.objects.filter(
+        application=application
+    ).first() or CorrectionRequest.objects.create(
+        application=application,
+        topic="other",
+        message="CANARY-A correction",
+        created_by=application.client.user,
+    )
 
 
 def _documents(application, person):

@@ -1,0 +1,221 @@
+"""The client's own pages: choosing a password, "My applications", one application read-only
+(status timeline, forms to review, documents), and asking for a correction. Plus the
+representative's "mark as dealt with" on a correction request.
+
+Each view: door (``client_required`` and ``get_application_for_user``), form, one service,
+redirect. A client can change nothing in an application; anyone else's application is a 404.
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from accounts.models import User
+from accounts.request_meta import client_ip
+from applications.access import get_application_for_user, representative_required
+from applications.models import Application, ApplicationEvent, Document
+from forms_imm.sections import sections_for
+
+from . import services
+from .access import get_client_for_user, get_correction_for_application
+from .forms import ClientPasswordForm, CorrectionRequestForm
+from .models import CorrectionRequest
+
+# The history rows a client sees on their application, in plain words. Everything else
+# (profile edits, uploads, form saves) is the representative's working detail.
+TIMELINE_LABELS = {
+    ApplicationEvent.Action.CREATED: gettext_lazy("Your representative started the application"),
+    ApplicationEvent.Action.COPIED: gettext_lazy("Your representative started the application"),
+    ApplicationEvent.Action.CLIENT_INVITED: gettext_lazy(
+        "You were invited to the portal and sent a temporary password"
+    ),
+    ApplicationEvent.Action.CLIENT_PASSWORD_RESENT: gettext_lazy(
+        "A new temporary password was sent to you"
+    ),
+    ApplicationEvent.Action.CLIENT_EMAIL_CORRECTED: gettext_lazy(
+        "Your email address was corrected"
+    ),
+    ApplicationEvent.Action.CLIENT_ACTIVATED: gettext_lazy(
+        "You chose your password and your account became active"
+    ),
+    ApplicationEvent.Action.CORRECTION_REQUESTED: gettext_lazy(
+        "You asked your representative for a correction"
+    ),
+    ApplicationEvent.Action.CORRECTION_RESOLVED: gettext_lazy(
+        "Your representative dealt with a correction you asked for"
+    ),
+}
+TIMELINE_LIMIT = 200
+
+
+def client_required(view):
+    """Signed in as a client, else 404 (these pages do not exist for anyone else)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.user.role != User.Role.CLIENT or request.user.is_staff:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapper)
+
+
+@require_http_methods(["GET", "POST"])
+@client_required
+def set_password(request):
+    """The first thing a client does after signing in with the temporary password."""
+    if not services.client_needs_password(request.user):
+        return redirect("clients:home")
+    client = get_client_for_user(request)
+    form = ClientPasswordForm(user=request.user, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.client_password_set(
+            client=client, password=form.cleaned_data["password1"], ip=client_ip(request)
+        )
+        request.user.refresh_from_db(fields=["password"])
+        update_session_auth_hash(request, request.user)
+        messages.success(request, _("Your password is set. Use it from now on to sign in."))
+        return redirect("clients:home")
+    return render(request, "clients/set_password.html", {"form": form})
+
+
+@require_safe
+@client_required
+def home(request):
+    """My applications: the client's own, with program, representative, status and number."""
+    applications = list(
+        Application.objects.visible_to(request.user)
+        .select_related("program", "representative", "principal_applicant")
+        .only(
+            "public_id", "status", "application_number", "updated_at",
+            "program__name_en", "program__name_fr",
+            "representative__full_name", "representative__public_id",
+            "principal_applicant__family_name", "principal_applicant__given_names",
+        )
+        .order_by("-updated_at", "-public_id")
+    )  # fmt: skip
+    return render(request, "clients/home.html", {"applications": applications})
+
+
+def _status_timeline(application) -> list[dict]:
+    """The client's timeline: the rows above plus every status change, newest first."""
+    actions = [*TIMELINE_LABELS, ApplicationEvent.Action.STATUS_CHANGED]
+    rows = []
+    for event in (
+        ApplicationEvent.objects.filter(application_id=application.pk, action__in=actions)
+        .only("action", "new_status", "at")
+        .order_by("-at", "-id")[:TIMELINE_LIMIT]
+    ):
+        if event.action == ApplicationEvent.Action.STATUS_CHANGED:
+            if event.new_status not in Application.Status.values:
+                continue
+            label = _("Status: %(status)s") % {"status": Application.Status(event.new_status).label}
+        else:
+            label = TIMELINE_LABELS[event.action]
+        rows.append({"at": event.at, "label": label, "action": event.action})
+    return rows
+
+
+def _review(application):
+    """People, the forms each needs (with their state) and the current documents."""
+    people = list(application.people.order_by("created_at", "id"))
+    person_forms = sections_for(application, people=people)
+    grouped = [(person, [pf for pf in person_forms if pf.person is person]) for person in people]
+    grouped.sort(key=lambda item: not item[0].is_principal)
+    documents = list(
+        Document.objects.filter(application=application, state=Document.State.CURRENT)
+        .select_related("person", "checklist_item")
+        .only(
+            "public_id", "display_name", "uploaded_at", "slot_key",
+            "person__family_name", "person__given_names",
+            "checklist_item__name_en", "checklist_item__name_fr",
+        )
+        .order_by("uploaded_at", "id")
+    )  # fmt: skip
+    return grouped, documents
+
+
+@require_safe
+@client_required
+def application_detail(request, public_id):
+    application = get_application_for_user(request, public_id)
+    grouped, documents = _review(application)
+    corrections = list(
+        CorrectionRequest.objects.filter(application_id=application.pk).only(
+            "public_id", "topic", "status", "created_at", "resolved_at", "message"
+        )
+    )
+    return render(
+        request,
+        "clients/application_detail.html",
+        {
+            "application": application,
+            "people": grouped,
+            "documents": documents,
+            "timeline": _status_timeline(application),
+            "corrections": corrections,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@client_required
+def correction_new(request, public_id):
+    application = get_application_for_user(request, public_id)
+    people = list(application.people.order_by("created_at", "id"))
+    people.sort(key=lambda person: not person.is_principal)
+    form = CorrectionRequestForm(
+        request.POST or None,
+        person_forms=[(pf.person, pf.form) for pf in sections_for(application, people=people)],
+        people=people,
+    )
+    retry_at = services.correction_retry_at(application)
+    if request.method == "POST" and form.is_valid():
+        if retry_at is not None:
+            form.add_error(None, services.CorrectionLimitReached.default_message)
+        else:
+            topic, form_key, person = form.target()
+            services.correction_request_send(
+                application=application,
+                actor=request.user,
+                topic=topic,
+                form=form_key,
+                person=person,
+                message=form.cleaned_data["message"],
+                ip=client_ip(request),
+            )
+            messages.success(
+                request,
+                _("Your request was sent to your representative. They will make the correction."),
+            )
+            return redirect("clients:application", public_id=public_id)
+    return render(
+        request,
+        "clients/correction_form.html",
+        {
+            "application": application,
+            "form": form,
+            "retry_at": retry_at,
+            "limit": CorrectionRequest.MESSAGE_MAX_LENGTH,
+        },
+    )
+
+
+@require_POST
+@representative_required
+def correction_resolve(request, public_id, correction_id):
+    """The representative marks a client's correction request as dealt with."""
+    application = get_application_for_user(request, public_id, write=True)
+    correction = get_correction_for_application(application, correction_id)
+    services.correction_request_resolve(
+        correction=correction, actor=request.user, ip=client_ip(request)
+    )
+    messages.success(request, _("The correction request is marked as dealt with."))
+    return redirect("applications:detail", public_id=public_id)
