@@ -239,7 +239,11 @@ def test_the_representative_marks_it_as_dealt_with(rep_a, rep_b, client_a, appli
     [
         ("", MESSAGE, "Choose what needs correcting."),
         ("other", "   ", "Write what needs correcting."),
-        ("form:imm5669:" + str(uuid.uuid4()), MESSAGE, "Choose one of the listed parts"),
+        (
+            "form:imm5669:00000000-0000-4000-8000-000000000000",
+            MESSAGE,
+            "Choose one of the listed parts",
+        ),
         ("other", "é" * 2001, "Your message is 2001 characters long; the limit is 2000."),
     ],
 )
