@@ -108,7 +108,9 @@ def application_progress_refresh(
     ``people`` (every profile of the application) and ``section_rows`` (its form sections),
     when the caller has already read them, save the queries for them."""
     done, total = progress(
-        application_task_list(application, people=people, section_rows=section_rows)
+        application_task_list(
+            application, people=people, section_rows=section_rows, with_consistency=False
+        )
     )
     at = at or timezone.now()
     Application.objects.filter(pk=application.pk).update(

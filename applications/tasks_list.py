@@ -72,9 +72,9 @@ def forms_for_person(person: Person, program: Program, on: date) -> list[tuple[s
     """The digital forms ``person`` needs, as (form code, required) pairs."""
     if program.digital_forms == Program.DigitalForms.IMM5444:
         return [("imm5444", True)] if person.is_principal else []
-    forms: list[tuple[str, bool]] = []
-    if person.is_principal:
-        forms.append(("imm0008", True))
+    # IMM 0008 is the PA's form; every other person of the application has its dependant
+    # pages (forms.md §3.9), accompanying or not.
+    forms: list[tuple[str, bool]] = [("imm0008", True)]
     if person_needs_own_forms(person, on):
         if (
             person.is_principal
@@ -180,7 +180,12 @@ def _form_tasks(application, people, today, person_forms) -> list[Task]:
                     application, person, form_code, person_form.first_open_section().section.slug
                 )
             name = FORM_NAMES[form_code]
-            if required:
+            if form_code == "imm0008" and not person.is_principal:
+                label = _("%(form)s, dependant pages for %(name)s") % {
+                    "form": name,
+                    "name": person.full_name,
+                }
+            elif required:
                 label = _("%(form)s for %(name)s") % {"form": name, "name": person.full_name}
             else:
                 label = _("%(form)s for %(name)s (optional for this program)") % {
@@ -389,10 +394,26 @@ def _details_fields_missing(application: Application) -> list[str]:
     ]
 
 
-def _program_tasks(application, people, today) -> list[Task]:
+def intended_province(people, rows) -> str | None:
+    """The PA's IMM 0008 intended province (a code such as "QC"), from the section rows: their
+    stored answers when read, else the ``intended_province`` every row carries
+    (``forms_imm.sections.section_rows``)."""
+    pa = next((p for p in people if p.is_principal), None)
+    for row in rows if pa is not None else ():
+        if (row.person_id, row.form, row.section) != (pa.pk, "imm0008", "application"):
+            continue
+        if "data" in row.get_deferred_fields():
+            return getattr(row, "intended_province", None) or None
+        return (row.data or {}).get("intended_province") or None
+    return None
+
+
+def _program_tasks(application, people, today, province=None) -> list[Task]:
     program = application.program
+    pa = next((p for p in people if p.is_principal), None)
     facts = ProgramFacts(
         today=today,
+        intended_province=province,
         details=dict(application.program_details or {}),
         forbidden_provinces=tuple(program.forbidden_provinces or ()),
         required_provinces=tuple(program.required_provinces or ()),
@@ -418,13 +439,47 @@ def _program_tasks(application, people, today) -> list[Task]:
         )
         problems = [p for p in problems if p.section != "program_details"]
     for problem in problems:
+        url = None
+        if problem.section == "program_details":
+            url = details_url
+        elif problem.section == "imm0008" and pa is not None:
+            url = _section_url(application, pa, "imm0008", "application")
         tasks.append(
             Task(
                 code=f"check:{problem.check}:{problem.code}",
                 label=problem.message,
                 done=False,
                 kind="check",
-                url=details_url if problem.section == "program_details" else None,
+                url=url,
+            )
+        )
+    return tasks
+
+
+def _form_consistency_tasks(application, people, rows, today) -> list[Task]:
+    """One item per cross-form inconsistency (forms_imm.consistency, forms.md §7), linking to
+    the section or profile to fix. Warnings are not counted; blocking ones are. ``rows`` are
+    the section rows read with their answers (no further query)."""
+    from forms_imm.consistency import answers_from_rows, find_inconsistencies
+
+    answers = answers_from_rows(application, people=people, rows=rows, today=today)
+    tasks = []
+    for found in find_inconsistencies(application, answers=answers):
+        person = found.person
+        url = None
+        if person is not None and found.form and found.section:
+            url = _section_url(application, person, found.form, found.section)
+        elif person is not None:
+            url = _person_url(application, person)
+        tasks.append(
+            Task(
+                code=f"consistency:{found.code}:{found.key}",
+                label=found.message,
+                done=False,
+                required=found.blocking,
+                kind="check",
+                person=person,
+                url=url,
             )
         )
     return tasks
@@ -523,27 +578,43 @@ def _document_tasks(application, people, today) -> list[Task]:
 
 
 def application_task_list(
-    application: Application, *, people=None, today=None, section_rows=None
+    application: Application,
+    *,
+    people=None,
+    today=None,
+    section_rows=None,
+    with_consistency=True,
 ) -> list[Task]:
     """Everything ``application`` still needs, in display order. Pass ``people`` when they are
-    already fetched (PA first); the list then reads one query: the states of the form sections
-    (``section_rows`` when those are already read too)."""
+    already fetched (PA first); the list then reads one query: the form sections, with their
+    answers for the cross-form checks (``section_rows`` when those are already read: then the
+    checks are left out, as with ``with_consistency=False``, since they would need every
+    answer; they are not counted in the progress)."""
     # forms_imm builds on this app; importing it here, not at the top, avoids an import cycle.
-    from forms_imm.sections import sections_for
+    from forms_imm import sections
 
     today = today or timezone.localdate()
     if people is None:
         people = list(application.people.order_by("created_at", "id"))
     people = sorted(people, key=lambda p: (not p.is_principal, p.created_at, p.pk or 0))
-    person_forms = sections_for(application, people=people, rows=section_rows, today=today)
+    with_consistency = with_consistency and section_rows is None
+    if section_rows is None:
+        section_rows = sections.section_rows(application, with_data=with_consistency)
+    person_forms = sections.sections_for(application, people=people, rows=section_rows, today=today)
+    province = intended_province(people, section_rows)
     return [
         *_profile_tasks(application, people, today),
         *_form_tasks(application, people, today, person_forms),
         *_attention_tasks(application, person_forms),
         *_annex_tasks(application, person_forms),
-        *_program_tasks(application, people, today),
+        *_program_tasks(application, people, today, province),
         *_document_tasks(application, people, today),
         *_consistency_tasks(application, people),
+        *(
+            _form_consistency_tasks(application, people, section_rows, today)
+            if with_consistency
+            else ()
+        ),
         *_age_warnings(application, people, today),
     ]
 

@@ -81,8 +81,27 @@ def answers_for(application, *, people=None, today=None) -> Answers:
 
 def find_inconsistencies(application, *, people=None, today=None, answers=None) -> list:
     """Every inconsistency of ``application``, in check order."""
+    from . import sections  # noqa: F401  (importing the forms registers their checks)
+
     answers = answers or answers_for(application, people=people, today=today)
     found: list[Inconsistency] = []
     for check in CHECKS:
         found.extend(check(answers))
     return found
+
+
+def answers_from_rows(application, *, people, rows, today=None) -> Answers:
+    """``Answers`` from section rows already read with their data (no query): the task list
+    reads every section once and uses the rows for both the states and these checks."""
+    return Answers(
+        application=application,
+        people=list(people),
+        today=today or timezone.localdate(),
+        data={(row.person_id, row.form, row.section): row.data for row in rows},
+    )
+
+
+# Where a form asks a person's own marital status, as ``(form, section, field)``: the check
+# ``marital_status_agrees`` (forms_imm/imm0008.py) compares each stored answer with the
+# person's profile. A form module that asks it appends its own entry.
+MARITAL_STATUS_ANSWERS: list[tuple[str, str, str]] = []

@@ -12,16 +12,18 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Case, F, JSONField, Q, Value, When
+from django.db.models.fields.json import KeyTextTransform
 from django.http import Http404
 from django.utils import timezone
 
+from .imm0008 import IMM0008
 from .imm5669 import IMM5669
 from .models import FormSection
 from .spec import FormSpec, Section, SectionContext
 
-# Every digital form, in display order. Later forms (IMM 0008, IMM 5406, IMM 5562, IMM 5444)
-# are added here.
-FORMS: dict[str, FormSpec] = {spec.key: spec for spec in (IMM5669,)}
+# Every digital form, in display order. Later forms (IMM 5406, IMM 5562, IMM 5444) are added
+# here.
+FORMS: dict[str, FormSpec] = {spec.key: spec for spec in (IMM0008, IMM5669)}
 
 State = FormSection.State
 
@@ -97,6 +99,12 @@ class PersonForm:
         return next((s for s in self.sections if not s.is_complete), self.sections[0])
 
 
+# Single answers the task list needs even when the answers are not read (the program checks
+# use the IMM 0008 intended province): each row carries them as an attribute, ``None`` for
+# rows that do not hold that answer.
+_FACTS = {"intended_province": KeyTextTransform("intended_province", "data")}
+
+
 def section_rows(application, *, person=None, form: str | None = None, with_data=False):
     """The stored sections of ``application`` (one query). Without ``with_data`` the answers
     are not read (the task list and overview need states only)."""
@@ -106,7 +114,7 @@ def section_rows(application, *, person=None, form: str | None = None, with_data
     if form is not None:
         rows = rows.filter(form=form)
     if not with_data:
-        rows = rows.defer("data")
+        rows = rows.defer("data").annotate(**_FACTS)
     return list(rows)
 
 
@@ -119,9 +127,10 @@ def section_rows_with(application, *, person, form: str, section: str):
         FormSection.objects.filter(application=application)
         .defer("data")
         .annotate(
+            **_FACTS,
             target_data=Case(
                 When(target, then=F("data")), default=Value(None), output_field=JSONField()
-            )
+            ),
         )
     )
     found = None
@@ -147,7 +156,7 @@ def sections_for(application, *, people=None, rows=None, today=None) -> list[Per
     by_key = {(row.person_id, row.form, row.section): row for row in rows}
     result = []
     for person in people:
-        context = SectionContext(application=application, person=person, today=today)
+        context = SectionContext(application=application, person=person, today=today, people=people)
         for form in FORMS.values():
             if not form_needed(form, person, application, today):
                 continue

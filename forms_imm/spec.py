@@ -31,6 +31,13 @@ class SectionContext:
     application: Any
     person: Any
     today: date
+    people: list | None = None  # every profile of the application, when already read
+
+    def all_people(self) -> list:
+        """Every profile of the application (read once if the caller did not pass them)."""
+        if self.people is None:
+            self.people = list(self.application.people.order_by("created_at", "id"))
+        return self.people
 
     @property
     def period_start(self) -> Month:
@@ -50,6 +57,10 @@ class ProfileField:
     label: Promise
     value: Callable[[Any], Any]  # person -> stored value (text, code, date or None)
     display: Callable[[Any], Any] | None = None  # person -> what the page shows, if not value
+    applies: Callable[[Any], bool] | None = None  # person -> whether the page shows it at all
+
+    def shown_to(self, person) -> bool:
+        return self.applies is None or self.applies(person)
 
     def shown(self, person):
         return (self.display or self.value)(person)

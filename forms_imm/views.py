@@ -78,7 +78,9 @@ def section_edit(request, public_id, person_id, form, section):
     people = _people(application)
     person = _person_or_404(people, person_id)
     form_spec, section_spec = get_section_or_404(form, section)
-    context = SectionContext(application=application, person=person, today=timezone.localdate())
+    context = SectionContext(
+        application=application, person=person, today=timezone.localdate(), people=people
+    )
     visible = form_spec.sections_for(person, context)
     if (
         not form_needed(form_spec, person, application, context.today)
@@ -244,7 +246,11 @@ def _render_section(request, bound, *, application, person, form_spec, state, ve
         "period_start": bound.context.period_start
         if any(t.check for t in section.tables)
         else None,
-        "profile": [(field.label, field.shown(person)) for field in section.profile_fields],
+        "profile": [
+            (field.label, field.shown(person))
+            for field in section.profile_fields
+            if field.shown_to(person)
+        ],
         **extra,
     }
     return render(request, "forms_imm/section_edit.html", context)
@@ -305,7 +311,7 @@ def print_form(request, public_id, person_id, form):
     today = timezone.localdate()
     if form_spec is None or not form_needed(form_spec, person, application, today):
         raise Http404
-    context = SectionContext(application=application, person=person, today=today)
+    context = SectionContext(application=application, person=person, today=today, people=people)
     rows = section_rows(application, person=person, form=form, with_data=True)
     answers = {row.section: row.data for row in rows}
     states = {row.section: row.state for row in rows}
