@@ -15,13 +15,17 @@ from django.db.models import Case, F, JSONField, Q, Value, When
 from django.http import Http404
 from django.utils import timezone
 
+from . import consistency_family  # noqa: F401  (registers the family checks)
+from .imm5406 import IMM5406
+from .imm5444 import IMM5444
+from .imm5562 import IMM5562
 from .imm5669 import IMM5669
 from .models import FormSection
 from .spec import FormSpec, Section, SectionContext
 
 # Every digital form, in display order. Later forms (IMM 0008, IMM 5406, IMM 5562, IMM 5444)
 # are added here.
-FORMS: dict[str, FormSpec] = {spec.key: spec for spec in (IMM5669,)}
+FORMS: dict[str, FormSpec] = {spec.key: spec for spec in (IMM5669, IMM5406, IMM5562, IMM5444)}
 
 State = FormSection.State
 
@@ -147,7 +151,7 @@ def sections_for(application, *, people=None, rows=None, today=None) -> list[Per
     by_key = {(row.person_id, row.form, row.section): row for row in rows}
     result = []
     for person in people:
-        context = SectionContext(application=application, person=person, today=today)
+        context = SectionContext(application=application, person=person, today=today, people=people)
         for form in FORMS.values():
             if not form_needed(form, person, application, today):
                 continue

@@ -156,7 +156,9 @@ def form_section_save(
     old_data = row.data if row else {}
     old_state = row.state if row else State.NOT_STARTED
     changed = _changed(old_data, data)
-    context = SectionContext(application=application, person=person, today=timezone.localdate())
+    context = SectionContext(
+        application=application, person=person, today=timezone.localdate(), people=people
+    )
 
     problems = row.problems if row else {}
     if mark_complete:
