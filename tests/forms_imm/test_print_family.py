@@ -44,6 +44,9 @@ def test_imm5406_prints_literals_deceased_and_the_annex(rep_a, application_a, pe
     assert "<td>Not Applicable</td>" in page  # Section C
     assert "Annex" in page and "Present address" in page
     assert "Married" in page
+    # Section A's blocks are named by row; Sections B and C start with the relationship.
+    assert page.count('<th scope="col">Relationship</th>') == 2
+    assert page.count('<th scope="col"></th>') == 1
 
 
 def test_imm5562_prints_not_applicable_without_a_spouse_and_did_not_travel(
