@@ -83,10 +83,12 @@ def forms_for_person(person: Person, program: Program, on: date) -> list[tuple[s
         ):
             forms.append(("imm5669", True))
         forms.append(("imm5406", True))
-        if program.imm5562_required is True:
-            forms.append(("imm5562", True))
-        elif program.imm5562_required is None:
-            forms.append(("imm5562", False))
+    # IMM 5562 is one form kept with the principal applicant: its Sections B and C cover the
+    # spouse or partner and the dependent children 18 or older (forms.md §6).
+    if person.is_principal and program.imm5562_required is True:
+        forms.append(("imm5562", True))
+    elif person.is_principal and program.imm5562_required is None:
+        forms.append(("imm5562", False))
     return forms
 
 

@@ -81,7 +81,7 @@ def answers_for(application, *, people=None, today=None) -> Answers:
 
 def find_inconsistencies(application, *, people=None, today=None, answers=None) -> list:
     """Every inconsistency of ``application``, in check order."""
-    from . import sections  # noqa: F401  (importing the forms registers their checks)
+    from . import sections  # noqa: F401  (the form modules register their checks on import)
 
     answers = answers or answers_for(application, people=people, today=today)
     found: list[Inconsistency] = []

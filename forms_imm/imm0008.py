@@ -991,7 +991,7 @@ class DependantRowEditForm(RowForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        people = self.context.all_people() if self.context else []
+        people = self.context.everyone if self.context else []
         self.fields["person"].choices = [("", CHOOSE)] + [
             (str(p.public_id), _dependant_label(p)) for p in people if not p.is_principal
         ]
@@ -1001,7 +1001,7 @@ class DependantRowSubmitForm(StrictMixin, DependantRowEditForm):
     required_fields = ("person",)
 
     def clean_strict(self, cleaned):
-        people = {str(p.public_id): p for p in self.context.all_people()} if self.context else {}
+        people = {str(p.public_id): p for p in self.context.everyone} if self.context else {}
         person = people.get(cleaned.get("person") or "")
         is_child = person is not None and person.relationship in CHILD_RELATIONSHIPS
         _require(self, cleaned, ["dependant_type"], is_child)
@@ -1251,9 +1251,9 @@ def print_context(answers: dict, context) -> dict:
                 cells, section, data.get("previous_countries") or [], label=label
             )
         elif section.slug == "dependants":
-            printed["table"] = _dependants_table(data.get("dependants") or [], context.all_people())
+            printed["table"] = _dependants_table(data.get("dependants") or [], context.everyone)
         if section.slug == "marital":
-            spouse = spouse_of(person, context.all_people())
+            spouse = spouse_of(person, context.everyone)
             if spouse is not None:
                 number += 1
                 printed["questions"].insert(

@@ -16,14 +16,19 @@ from django.db.models.fields.json import KeyTextTransform
 from django.http import Http404
 from django.utils import timezone
 
+from . import consistency_family  # noqa: F401  (registers the family checks)
 from .imm0008 import IMM0008
+from .imm5406 import IMM5406
+from .imm5444 import IMM5444
+from .imm5562 import IMM5562
 from .imm5669 import IMM5669
 from .models import FormSection
 from .spec import FormSpec, Section, SectionContext
 
-# Every digital form, in display order. Later forms (IMM 5406, IMM 5562, IMM 5444) are added
-# here.
-FORMS: dict[str, FormSpec] = {spec.key: spec for spec in (IMM0008, IMM5669)}
+# Every digital form, in display order.
+FORMS: dict[str, FormSpec] = {
+    spec.key: spec for spec in (IMM0008, IMM5669, IMM5406, IMM5562, IMM5444)
+}
 
 State = FormSection.State
 

@@ -31,9 +31,10 @@ class SectionContext:
     application: Any
     person: Any
     today: date
-    people: list | None = None  # every profile of the application, when already read
+    people: list | None = None  # every profile of the application, when the caller has them
 
-    def all_people(self) -> list:
+    @property
+    def everyone(self) -> list:
         """Every profile of the application (read once if the caller did not pass them)."""
         if self.people is None:
             self.people = list(self.application.people.order_by("created_at", "id"))
@@ -82,6 +83,13 @@ class TableSpec:
     title: Promise
     add_label: Promise = _("Add a row")
     check: Callable | None = None
+    # warn(rows, context) -> [periods.Problem]: things to review that never block (overlapping
+    # trips); runs on every render, on rows that may be incomplete.
+    warn: Callable | None = None
+    # The first month the table covers, if not ``context.period_start``: period(context) ->
+    # Month or None; ``gap_rule`` False for tables that list things within it (trips).
+    period: Callable | None = None
+    gap_rule: bool = True
     none_field: str = ""
     none_cell: str = "start"
 
@@ -92,6 +100,12 @@ class TableSpec:
     @cached_property
     def submit_formset(self):
         return forms.table_formset(self, strict=True)
+
+    def period_shown(self, context):
+        """The first month the page says the table covers, or None."""
+        if self.period is not None:
+            return self.period(context)
+        return context.period_start if self.check is not None else None
 
     def column_label(self, name: str):
         return self.edit_form.base_fields[name].label
@@ -116,6 +130,12 @@ class Section:
     # True when the section's answers feed task-list items other than its form's own task
     # (program checks reading an answer, say): saving it recomputes the whole list.
     refreshes_task_list: bool = False
+    # initial(stored, context) -> dict: what an unbound page shows (rows from the profiles).
+    initial: Callable[[dict, SectionContext], dict] | None = None
+    # extra_context(bound, answers) -> dict: more for a custom ``template`` (answers: the
+    # person's stored sections of this form by slug).
+    extra_context: Callable[[Any, dict], dict] | None = None
+    scripts: tuple[str, ...] = ()  # more static scripts for the page (progressive enhancement)
 
     def __post_init__(self):
         if self.slug in ("print",) or not self.slug.replace("-", "").isalnum():
@@ -243,6 +263,8 @@ class BoundSection:
 
     def __post_init__(self):
         section, stored = self.section, self.stored or {}
+        if self.post is None and section.initial is not None and self.context is not None:
+            stored = section.initial(stored, self.context)
         form_class = section.submit_form if self.strict else section.edit_form
         if self.post is None:
             self.form = form_class(initial=stored, context=self.context)
@@ -304,6 +326,20 @@ class BoundSection:
             for number, row_form in enumerate(formset.forms, start=1):
                 label = _("%(table)s, row %(row)s") % {"table": table.title, "row": number}
                 found += _field_errors(row_form, prefix_label=label)
+        return found
+
+    def warnings(self) -> dict[str, list]:
+        """``{table name: [periods.Problem]}`` of each table's ``warn`` (never blocking)."""
+        found = {}
+        for table in self.section.tables:
+            if table.warn is None:
+                continue
+            formset = self.tables[table.name]
+            if formset.is_bound:
+                rows = formset.rows() if formset.is_valid() else []
+            else:
+                rows = formset.initial or []
+            found[table.name] = list(table.warn(rows, self.context))
         return found
 
     def period_problems(self) -> list:

@@ -107,6 +107,7 @@ def section_edit(request, public_id, person_id, form, section):
         state=state,
         version=state.version,
         section_states=[SectionState(s, rows.get(s.slug)) for s in visible],
+        answers={slug: r.data for slug, r in rows.items()},
     )
 
 
@@ -120,7 +121,13 @@ def _section_post(request, application, people, person, form_spec, section_spec,
     if not bound.is_valid():
         if autosave:
             return JsonResponse({"errors": len(bound.errors())}, status=422)
-        rows = {r.section: r for r in section_rows(application, person=person, form=form_spec.key)}
+        with_data = section_spec.extra_context is not None
+        rows = {
+            r.section: r
+            for r in section_rows(
+                application, person=person, form=form_spec.key, with_data=with_data
+            )
+        }
         visible = form_spec.sections_for(person, context)
         return _render_section(
             request,
@@ -131,6 +138,7 @@ def _section_post(request, application, people, person, form_spec, section_spec,
             state=SectionState(section_spec, rows.get(section_spec.slug)),
             version=expected_version,
             section_states=[SectionState(s, rows.get(s.slug)) for s in visible],
+            answers={slug: r.data for slug, r in rows.items()} if with_data else {},
         )
     data = bound.to_data()
     row_action = _row_action(request.POST.get("row_action", ""), section_spec)
@@ -210,7 +218,9 @@ def _apply_row_action(data: dict, action: str, table: str, number: int | None):
     return data, f"{table}-row-{number}" if number else f"table-{table}"
 
 
-def _render_section(request, bound, *, application, person, form_spec, state, version, **extra):
+def _render_section(
+    request, bound, *, application, person, form_spec, state, version, answers=None, **extra
+):
     section = bound.section
     form = bound.form
     fieldsets = [
@@ -221,11 +231,14 @@ def _render_section(request, bound, *, application, person, form_spec, state, ve
         }
         for fieldset in form.fieldsets
     ]
+    warnings = bound.warnings()
     tables = [
         {
             "spec": table,
             "formset": bound.tables[table.name],
             "required": table.submit_form.required_fields,
+            "warnings": warnings.get(table.name, []),
+            "period_start": table.period_shown(bound.context) if bound.context else None,
         }
         for table in section.tables
     ]
@@ -253,6 +266,8 @@ def _render_section(request, bound, *, application, person, form_spec, state, ve
         ],
         **extra,
     }
+    if section.extra_context is not None:
+        context.update(section.extra_context(bound, answers or {}))
     return render(request, "forms_imm/section_edit.html", context)
 
 
