@@ -348,7 +348,11 @@ def program_details(request, public_id):
         form = ProgramDetailsForm(
             initial={**initial, "expected_version": application.version}, program=program
         )
-    tasks = [t for t in application_task_list(application) if t.kind in ("details", "check")]
+    tasks = [
+        t
+        for t in application_task_list(application, with_consistency=False)
+        if t.kind in ("details", "check")
+    ]
     return render(
         request,
         "applications/program_details.html",
