@@ -382,3 +382,15 @@ def test_document_previews_are_404_for_others_and_for_replaced_files(
     Document.objects.filter(pk=own.pk).update(state=Document.State.REPLACED)
     for url in preview_urls(application_a, own)[:2]:
         assert client_a.get(url).status_code == 404, url
+
+
+def test_deleting_the_client_account_erases_the_typed_text(client_a, application_a, staff_user):
+    from clients.services import client_account_delete
+
+    send(client_a, application_a)
+    client_account_delete(client=application_a.client, actor=staff_user)
+    correction = CorrectionRequest.objects.get()
+    assert correction.message == ""
+    assert ApplicationEvent.objects.filter(
+        action=ApplicationEvent.Action.CORRECTION_REQUESTED
+    ).exists()
