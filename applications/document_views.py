@@ -249,6 +249,17 @@ def document_delete(request, public_id, document_id):
 def document_preview(request, public_id, document_id):
     application = get_application_for_user(request, public_id)
     document = get_document_for_application(application, document_id)
+    return render(
+        request,
+        "applications/document_preview.html",
+        {"application": application, **preview_context(request, document)},
+    )
+
+
+def preview_context(request, document) -> dict:
+    """What a preview page shows of ``document`` (reached through its door): up to
+    ``PREVIEW_PAGES_AT_ONCE`` pages from ``?start=``. Writes the audit row of the viewing.
+    The client's read-only review (clients.views) uses it too."""
     stored = document.file
     pages, start = [], 1
     if stored.kind == "pdf":
@@ -261,19 +272,14 @@ def document_preview(request, public_id, document_id):
     audit_record(
         actor=request.user, action="document.viewed", obj=document, **_request_meta(request)
     )
-    return render(
-        request,
-        "applications/document_preview.html",
-        {
-            "application": application,
-            "document": document,
-            "stored": stored,
-            "pages": pages,
-            "previous_start": max(1, start - PREVIEW_PAGES_AT_ONCE) if start > 1 else None,
-            "next_start": pages[-1] + 1 if pages and pages[-1] < (stored.page_count or 0) else None,
-            "active_content": "pdf_active_content" in (stored.flags or []),
-        },
-    )
+    return {
+        "document": document,
+        "stored": stored,
+        "pages": pages,
+        "previous_start": max(1, start - PREVIEW_PAGES_AT_ONCE) if start > 1 else None,
+        "next_start": pages[-1] + 1 if pages and pages[-1] < (stored.page_count or 0) else None,
+        "active_content": "pdf_active_content" in (stored.flags or []),
+    }
 
 
 def _image_response(content: bytes, content_type: str) -> HttpResponse:
@@ -291,7 +297,11 @@ def _image_response(content: bytes, content_type: str) -> HttpResponse:
 @representative_required
 def document_page(request, public_id, document_id, page):
     application = get_application_for_user(request, public_id)
-    document = get_document_for_application(application, document_id)
+    return page_response(get_document_for_application(application, document_id), page)
+
+
+def page_response(document, page: int) -> HttpResponse:
+    """Page ``page`` of a PDF document (reached through its door) as a PNG, else 404."""
     stored = document.file
     if stored.kind != "pdf" or not 1 <= page <= (stored.page_count or 0):
         raise Http404
@@ -302,7 +312,11 @@ def document_page(request, public_id, document_id, page):
 @representative_required
 def document_image(request, public_id, document_id):
     application = get_application_for_user(request, public_id)
-    document = get_document_for_application(application, document_id)
+    return image_document_response(get_document_for_application(application, document_id))
+
+
+def image_document_response(document) -> HttpResponse:
+    """An image document (reached through its door) as its re-encoded bytes, else 404."""
     stored = document.file
     if stored.kind not in ("jpeg", "png"):
         raise Http404

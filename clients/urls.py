@@ -12,4 +12,19 @@ urlpatterns = [
         views.correction_new,
         name="correction_new",
     ),
+    path(
+        "applications/<uuid:public_id>/documents/<uuid:document_id>/",
+        views.document_preview,
+        name="document_preview",
+    ),
+    path(
+        "applications/<uuid:public_id>/documents/<uuid:document_id>/pages/<int:page>/",
+        views.document_page,
+        name="document_page",
+    ),
+    path(
+        "applications/<uuid:public_id>/documents/<uuid:document_id>/image/",
+        views.document_image,
+        name="document_image",
+    ),
 ]

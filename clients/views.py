@@ -19,7 +19,12 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.models import User
 from accounts.request_meta import client_ip
-from applications.access import get_application_for_user, representative_required
+from applications.access import (
+    get_application_for_user,
+    get_document_for_application,
+    representative_required,
+)
+from applications.document_views import image_document_response, page_response, preview_context
 from applications.models import Application, ApplicationEvent, Document
 from forms_imm.sections import sections_for
 
@@ -163,6 +168,39 @@ def application_detail(request, public_id):
             "corrections": corrections,
         },
     )
+
+
+def _current_document(request, public_id, document_id):
+    """A current document of the client's own application: the review shows only those."""
+    application = get_application_for_user(request, public_id)
+    document = get_document_for_application(application, document_id)
+    if document.state != Document.State.CURRENT:
+        raise Http404
+    return application, document
+
+
+@require_safe
+@client_required
+def document_preview(request, public_id, document_id):
+    """A read-only preview (images rendered on the server) of an uploaded document."""
+    application, document = _current_document(request, public_id, document_id)
+    return render(
+        request,
+        "clients/document_preview.html",
+        {"application": application, **preview_context(request, document)},
+    )
+
+
+@require_safe
+@client_required
+def document_page(request, public_id, document_id, page):
+    return page_response(_current_document(request, public_id, document_id)[1], page)
+
+
+@require_safe
+@client_required
+def document_image(request, public_id, document_id):
+    return image_document_response(_current_document(request, public_id, document_id)[1])
 
 
 @require_http_methods(["GET", "POST"])

@@ -42,6 +42,9 @@ def test_client_signs_in_reviews_and_asks_for_a_correction(browser, page, live_s
         program=Program.objects.get(code="family_spouse_partner_child"),
         actor=rep.user,
     )
+    factories.make_document(
+        application=application, display_name="Tremblay – Marie – Passport – 1.pdf"
+    )
     (invitation,) = outbox.to("marie@example.test", "client_temporary_password")
     temporary = invitation["context"]["temporary_password"]
 
@@ -88,6 +91,13 @@ def test_client_signs_in_reviews_and_asks_for_a_correction(browser, page, live_s
     expect(timeline).to_contain_text("You chose your password and your account became active")
     expect(page.get_by_role("link", name=re.compile("Edit"))).to_have_count(0)
     check_both_languages(page)
+
+    # A document's read-only preview, and back.
+    page.get_by_role("link", name="Tremblay – Marie – Passport – 1.pdf").click()
+    expect(page.locator("h1")).to_contain_text("Preview of")
+    expect(page.locator("img.preview-page")).to_have_count(1)
+    check_both_languages(page)
+    page.get_by_role("link", name="Back to my application").click()
 
     # A form's review, and back.
     page.get_by_role("link", name=re.compile("IMM 5669")).first.click()
