@@ -21,6 +21,7 @@ class ProgramAdminForm(forms.ModelForm):
             "code", "name_en", "name_fr", "category", "is_active", "order",
             "guide_number", "guide_title_en", "guide_title_fr", "other_guides",
             "fee_category", "rprf_exempt", "imm5562_required", "digital_forms", "signing_mode",
+            "signable_items",
             "allows_dependants", "forbidden_provinces", "required_provinces",
             "application_number_prefix", "checks", "details_fields",
             "special_rules_en", "special_rules_fr", "source_note",

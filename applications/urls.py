@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import document_views, views
+from . import document_views, signature_views, views
 
 app_name = "applications"
 urlpatterns = [
@@ -19,6 +19,13 @@ urlpatterns = [
         views.person_remove,
         name="person_remove",
     ),
+    # Signatures (issue 7).
+    path(
+        "<uuid:public_id>/send-for-signature/",
+        signature_views.send_for_signature,
+        name="send_for_signature",
+    ),
+    path("<uuid:public_id>/sign/", signature_views.sign, name="sign"),
     # Documents (issue 6). A slot is "<item code>" or "<item code>--<person public_id>".
     path("<uuid:public_id>/documents/", document_views.documents, name="documents"),
     path(

@@ -231,9 +231,11 @@ def form_section_save(
             person_public_id=person.public_id,
             fields=changed,
         )
-    # signatures: invalidate changed content here (issue 7). When ``changed`` is not empty,
-    # recompute canonical_form_json(application, person, section.form) and compare it with the
-    # latest valid signature of this form, in this transaction.
+    if changed:
+        # A change to signed content invalidates exactly the signatures it touches (issue 7).
+        from applications.signatures import signatures_refresh
+
+        signatures_refresh(application, actor=actor, people=people)
     if state != old_state:
         application_progress_refresh(application, at=now, people=people, section_rows=all_rows)
     else:
