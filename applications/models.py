@@ -539,6 +539,9 @@ class ApplicationEvent(models.Model):
         SENT_FOR_SIGNATURE = "signature.requested", _("Sent to the client for signature")
         SIGNED = "signature.signed", _("Item signed")
         SIGNATURE_INVALIDATED = "signature.invalidated", _("Signature needed again")
+        DECLARED = "application.declared", _("Representative declaration made")
+        SUBMITTED = "application.submitted", _("Application submitted")
+        PACKAGE_READY = "application.package_ready", _("Submission package ready")
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
@@ -939,3 +942,47 @@ class SignatureInvalidation(models.Model):
 
     def __str__(self):
         return f"{self.signature_id} invalidated"
+
+
+class Submission(models.Model):
+    """One submission of an application (a returned application may be submitted again):
+    its number, the manifest of exactly what was sent and the rendered package."""
+
+    class PackageStatus(models.TextChoices):
+        PENDING = "pending", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed, retrying")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="submissions"
+    )
+    number = models.PositiveSmallIntegerField()  # 1 for the first submission, then 2...
+    token = models.UUIDField(unique=True)  # the submit page's submission_token
+    application_number = models.CharField(max_length=10)
+    submitted_at = models.DateTimeField(default=timezone.now)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    manifest = models.JSONField()
+    manifest_sha256 = models.CharField(max_length=64)
+    package = models.ForeignKey(
+        "accounts.StoredFile", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    package_status = models.CharField(
+        max_length=10, choices=PackageStatus.choices, default=PackageStatus.PENDING
+    )
+    package_attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ("application", "number")
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "number"], name="submission_one_number_per_application"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.application_number} #{self.number}"

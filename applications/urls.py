@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import document_views, signature_views, views
+from . import document_views, signature_views, submission_views, views
 
 app_name = "applications"
 urlpatterns = [
@@ -26,6 +26,13 @@ urlpatterns = [
         name="send_for_signature",
     ),
     path("<uuid:public_id>/sign/", signature_views.sign, name="sign"),
+    path("<uuid:public_id>/submit/", submission_views.submit, name="submit"),
+    path("<uuid:public_id>/submission/", submission_views.submission, name="submission"),
+    path(
+        "<uuid:public_id>/submission/package/",
+        submission_views.submission_package,
+        name="submission_package",
+    ),
     # Documents (issue 6). A slot is "<item code>" or "<item code>--<person public_id>".
     path("<uuid:public_id>/documents/", document_views.documents, name="documents"),
     path(
