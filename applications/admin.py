@@ -10,6 +10,8 @@ from .models import (
     Person,
     Program,
     ProgramIntake,
+    SignatureEvent,
+    Submission,
 )
 from .program_checks import CHECKS
 
@@ -156,3 +158,31 @@ class ApplicationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Evidence is shown, never changed: no add, change or delete in the admin."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SignatureEvent)
+class SignatureEventAdmin(ReadOnlyAdmin):
+    list_display = ("form_key", "capacity", "signer_role", "signed_at", "application")
+    list_filter = ("capacity",)
+    list_select_related = ("application",)
+    exclude = ("content_json",)
+
+
+@admin.register(Submission)
+class SubmissionAdmin(ReadOnlyAdmin):
+    list_display = ("application_number", "number", "submitted_at", "package_status")
+    list_select_related = ("application",)
+    exclude = ("manifest",)
