@@ -78,13 +78,11 @@ def _run(repeats: int, reverse) -> dict:
             family_name=f"Bench{index}",
         )
         complete_profiles(application)
-        children = [
+        for n in range(2):  # two adult children
             factories.make_person(
                 application=application, relationship="02", family_name=f"Child{n}",
                 given_names="Adult", accompanying=True, **PROFILE,
-            )
-            for n in range(2)
-        ]  # fmt: skip
+            )  # fmt: skip
         complete_forms(rep, application, list(application.people.all()))
         upload_required_documents(application)
         application.refresh_from_db()
