@@ -367,6 +367,9 @@ def signature_sign(
             person=wanted.subject,
         )
         wanted.latest = event
+        from .services import application_progress_refresh
+
+        application_progress_refresh(application)
         if all_signed(required):
             _transition(application, to=Status.CLIENT_SIGNED, actor=user)
             email_send(

@@ -114,7 +114,8 @@ def submission_gate(application: Application, *, people=None, latest=None) -> li
     ):
         missing.append(Missing("program", _("The program does not accept applications now.")))
     for task in application_task_list(application, people=people, section_rows=rows, today=today):
-        if task.required and not task.done and not task.code.startswith("form:"):
+        own = task.code.startswith(("form:", "signature:")) or task.code == "declaration"
+        if task.required and not task.done and not own:
             missing.append(Missing(task.code, str(task.label), task.url))
     missing += _form_problems(application, people, rows, today)
     required = required_signatures(application, people=people, rows=rows, latest=latest)

@@ -359,3 +359,27 @@ def test_the_signing_page_query_count_does_not_grow_with_people(
     with django_assert_max_num_queries(len(small.captured_queries)):
         page = client_browser.get(sign_url(application))
     assert page.content.count(b"data-item=") == 6
+
+
+def test_the_task_list_shows_signatures_only_once_sent(family):
+    from applications.tasks_list import application_task_list
+
+    application, pa, spouse = family
+    assert not [t for t in application_task_list(application) if t.kind == "signature"]
+    send(application)
+    application.refresh_from_db()
+    tasks = {t.code: t for t in application_task_list(application) if t.kind == "signature"}
+    assert set(tasks) == {
+        f"signature:imm5669:{pa.public_id}",
+        f"signature:imm5669:{spouse.public_id}",
+        "declaration",
+    }
+    assert not any(t.done for t in tasks.values())
+    sign(application, f"imm5669:{pa.public_id}", pa.full_name)
+    application.refresh_from_db()
+    tasks = {t.code: t for t in application_task_list(application) if t.kind == "signature"}
+    assert tasks[f"signature:imm5669:{pa.public_id}"].done
+    save(application, pa, "background", {"details": "changed"})
+    application.refresh_from_db()
+    tasks = {t.code: t for t in application_task_list(application) if t.kind == "signature"}
+    assert "Signature needed again" in str(tasks[f"signature:imm5669:{pa.public_id}"].label)
