@@ -10,6 +10,8 @@ from .models import (
     Person,
     Program,
     ProgramIntake,
+    SignatureEvent,
+    Submission,
 )
 from .program_checks import CHECKS
 
@@ -21,6 +23,7 @@ class ProgramAdminForm(forms.ModelForm):
             "code", "name_en", "name_fr", "category", "is_active", "order",
             "guide_number", "guide_title_en", "guide_title_fr", "other_guides",
             "fee_category", "rprf_exempt", "imm5562_required", "digital_forms", "signing_mode",
+            "signable_items",
             "allows_dependants", "forbidden_provinces", "required_provinces",
             "application_number_prefix", "checks", "details_fields",
             "special_rules_en", "special_rules_fr", "source_note",
@@ -155,3 +158,31 @@ class ApplicationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Evidence is shown, never changed: no add, change or delete in the admin."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SignatureEvent)
+class SignatureEventAdmin(ReadOnlyAdmin):
+    list_display = ("form_key", "capacity", "signer_role", "signed_at", "application")
+    list_filter = ("capacity",)
+    list_select_related = ("application",)
+    exclude = ("content_json",)
+
+
+@admin.register(Submission)
+class SubmissionAdmin(ReadOnlyAdmin):
+    list_display = ("application_number", "number", "submitted_at", "package_status")
+    list_select_related = ("application",)
+    exclude = ("manifest",)

@@ -24,6 +24,14 @@ def _localised(obj, field: str) -> str:
     return getattr(obj, f"{field}_en")
 
 
+# The signable items every program gets unless staff change it (applications.signatures).
+DEFAULT_SIGNABLE_ITEMS = ("consent", "imm5669")
+
+
+def default_signable_items() -> list[str]:
+    return list(DEFAULT_SIGNABLE_ITEMS)
+
+
 class ProgramQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
@@ -71,6 +79,16 @@ class Program(models.Model):
         max_length=20,
         choices=SigningMode.choices,
         default=SigningMode.PA_SIGNS_ALL,
+    )
+    signable_items = models.JSONField(
+        _("items signed electronically"),
+        default=default_signable_items,
+        blank=True,
+        help_text=_(
+            "Codes of the items the client signs with a typed name: consent (IMM 0008 consent "
+            "and declaration), imm5669 (each person who needs one), imm5444_declaration. An "
+            "item whose digital form is not available yet is not asked for."
+        ),
     )
     allows_dependants = models.BooleanField(_("dependants allowed"), default=True)
     forbidden_provinces = models.JSONField(_("provinces not allowed"), default=list, blank=True)
@@ -390,7 +408,17 @@ class Application(models.Model):
     }
     # The representative edits profiles and forms only in these states (later issues that add
     # signature invalidation may widen this).
-    EDITABLE = frozenset({Status.DRAFT, Status.RETURNED_INCOMPLETE})
+    # Editing after sending for signature is allowed: a change to signed content invalidates the
+    # signatures it touches and moves the status back (applications.signatures).
+    EDITABLE = frozenset(
+        {
+            Status.DRAFT,
+            Status.RETURNED_INCOMPLETE,
+            Status.AWAITING_CLIENT_SIGNATURE,
+            Status.CLIENT_SIGNED,
+            Status.REP_DECLARED,
+        }
+    )
     RETURNED = frozenset({Status.RETURNED_INCOMPLETE, Status.RETURNED_OTHER})
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -511,6 +539,13 @@ class ApplicationEvent(models.Model):
             "form.section_needs_attention",
             _("Form section checked: it needs attention"),
         )
+        # Signatures (issue 7); ``reason`` is the signed item's key without the person.
+        SENT_FOR_SIGNATURE = "signature.requested", _("Sent to the client for signature")
+        SIGNED = "signature.signed", _("Item signed")
+        SIGNATURE_INVALIDATED = "signature.invalidated", _("Signature needed again")
+        DECLARED = "application.declared", _("Representative declaration made")
+        SUBMITTED = "application.submitted", _("Application submitted")
+        PACKAGE_READY = "application.package_ready", _("Submission package ready")
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
@@ -833,3 +868,125 @@ class Document(models.Model):
     @property
     def combine_in_progress(self) -> bool:
         return self.combine_status in (self.CombineStatus.PENDING, self.CombineStatus.RUNNING)
+
+
+# --- Signatures (issue 7) -----------------------------------------------------------------------
+
+
+class SignatureEvent(models.Model):
+    """One typed signature (or the representative's declaration) of one item: the evidence
+    record of QUALITY.md §5. Append-only: a database trigger refuses UPDATE and DELETE, and
+    validity lives in ``SignatureInvalidation`` rows."""
+
+    class Capacity(models.TextChoices):
+        SELF = "self", _("The person themselves")
+        GUARDIAN = "guardian", _("Parent or legal guardian of a minor")
+        PRINCIPAL_APPLICANT = "principal_applicant", _("Principal applicant, for a family member")
+        REPRESENTATIVE = "representative", _("Representative")
+
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="signature_events"
+    )
+    # "imm5669:<person public_id>", "consent_declaration", "imm5444_declaration",
+    # "rep_declaration".
+    form_key = models.CharField(max_length=80)
+    form = models.CharField(max_length=30, blank=True)  # registry key; empty for the declaration
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    signer_role = models.CharField(max_length=20)
+    signer_person_public_id = models.UUIDField(null=True, blank=True)
+    subject_public_id = models.UUIDField(null=True, blank=True)  # whose form was signed
+    capacity = models.CharField(max_length=30, choices=Capacity.choices)
+    guardian_relationship = models.CharField(max_length=20, blank=True)
+    typed_text = models.CharField(max_length=250, blank=True)
+    name_matched = models.BooleanField(default=False)
+    attestation_version = models.CharField(max_length=30)
+    attestation_sha256 = models.CharField(max_length=64)
+    consent_checked = models.BooleanField(default=False)
+    content_json = models.TextField()  # the canonical bytes of exactly what was signed
+    schema_version = models.CharField(max_length=20, blank=True)
+    content_sha256 = models.CharField(max_length=64)
+    review_sha256 = models.CharField(max_length=64, blank=True)
+    sign_in_method = models.CharField(max_length=30, blank=True)
+    authenticated_at = models.DateTimeField(null=True, blank=True)
+    mfa_used = models.BooleanField(default=False)
+    session_key_sha256 = models.CharField(max_length=64, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=400, blank=True)
+    signed_at = models.DateTimeField(default=timezone.now)
+    prev_sha256 = models.CharField(max_length=64, blank=True)
+    seal = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ("signed_at", "id")
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+        indexes = [
+            models.Index(fields=["application", "form_key", "-signed_at"], name="sig_app_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.form_key} at {self.signed_at:%Y-%m-%d %H:%M}"
+
+
+class SignatureInvalidation(models.Model):
+    """A signature that no longer matches the content it covers (or a cleared declaration)."""
+
+    signature = models.OneToOneField(
+        SignatureEvent, on_delete=models.PROTECT, related_name="invalidation"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    current_sha256 = models.CharField(max_length=64, blank=True)  # empty: the person was removed
+
+    class Meta:
+        verbose_name = _("signature invalidation")
+        verbose_name_plural = _("signature invalidations")
+
+    def __str__(self):
+        return f"{self.signature_id} invalidated"
+
+
+class Submission(models.Model):
+    """One submission of an application (a returned application may be submitted again):
+    its number, the manifest of exactly what was sent and the rendered package."""
+
+    class PackageStatus(models.TextChoices):
+        PENDING = "pending", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed, retrying")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="submissions"
+    )
+    number = models.PositiveSmallIntegerField()  # 1 for the first submission, then 2...
+    token = models.UUIDField(unique=True)  # the submit page's submission_token
+    application_number = models.CharField(max_length=10)
+    submitted_at = models.DateTimeField(default=timezone.now)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    manifest = models.JSONField()
+    manifest_sha256 = models.CharField(max_length=64)
+    package = models.ForeignKey(
+        "accounts.StoredFile", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    package_status = models.CharField(
+        max_length=10, choices=PackageStatus.choices, default=PackageStatus.PENDING
+    )
+    package_attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ("application", "number")
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "number"], name="submission_one_number_per_application"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.application_number} #{self.number}"

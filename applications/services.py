@@ -100,6 +100,13 @@ def _transition(application: Application, *, to: str, actor, reason: str = "") -
     )
 
 
+def _signatures_refresh(application: Application, *, actor) -> None:
+    """Invalidate the signatures a profile change touched (applications.signatures)."""
+    from .signatures import signatures_refresh
+
+    signatures_refresh(application, actor=actor)
+
+
 def application_progress_refresh(
     application: Application, *, at: datetime | None = None, people=None, section_rows=None
 ) -> None:
@@ -294,6 +301,7 @@ def person_add(*, application: Application, values: dict, actor) -> Person:
         person=person,
         reason=person.role,
     )
+    _signatures_refresh(application, actor=actor)
     application_progress_refresh(application, at=now)
     return person
 
@@ -337,6 +345,7 @@ def person_update(*, person: Person, changes: dict, expected_version: int, actor
         person=current,
         fields=sorted(changed),
     )
+    _signatures_refresh(application, actor=actor)
     application_progress_refresh(application, at=now)
     current.refresh_from_db()
     return current
@@ -358,6 +367,7 @@ def person_remove(*, person: Person, actor) -> None:
         reason=person.role,
     )
     Person.objects.filter(pk=person.pk).delete()
+    _signatures_refresh(application, actor=actor)
     application_progress_refresh(application, at=now)
 
 

@@ -33,3 +33,32 @@ def document_combine_task(document_id: int) -> str:
 def document_combine_sweep_task() -> int:
     """Publish again the combinations whose task was lost (the broker is not the record)."""
     return document_combine_sweep()
+
+
+@shared_task(
+    name="applications.tasks.submission_package_render_task",
+    bind=True,
+    acks_late=True,
+    max_retries=8,
+    default_retry_delay=60,
+)
+def submission_package_render_task(self, submission_id: int) -> str:
+    """Render and store a submission's package (the pdf queue); retried on failure."""
+    from .package import submission_package_build, submission_package_failed
+
+    try:
+        return submission_package_build(submission_id=submission_id)
+    except Exception as error:
+        submission_package_failed(submission_id=submission_id)
+        raise self.retry(exc=error) from error
+
+
+@shared_task(name="applications.tasks.submission_package_sweep_task")
+def submission_package_sweep_task() -> int:
+    """Publish again the packages still missing (a lost task or a dead worker)."""
+    from .package import pending_packages
+
+    pending = pending_packages()
+    for submission_id in pending:
+        submission_package_render_task.apply_async(args=(submission_id,), retry=False)
+    return len(pending)

@@ -579,6 +579,49 @@ def _document_tasks(application, people, today) -> list[Task]:
     return tasks
 
 
+def _signature_tasks(application, people, section_rows) -> list[Task]:
+    """While signatures are collected: one item per required signature, then the declaration.
+    In a draft nothing is asked yet, and no query is made."""
+    from .signatures import DECLARATION_KEY, SIGNING_STATES, latest_signatures, required_signatures
+
+    if application.status not in SIGNING_STATES:
+        return []
+    latest = latest_signatures(application)
+    detail = reverse("applications:detail", kwargs={"public_id": application.public_id})
+    tasks = []
+    for entry in required_signatures(application, people=people, rows=section_rows, latest=latest):
+        label = _("Signature: %(item)s, %(name)s") % {
+            "item": entry.item.label,
+            "name": entry.subject.full_name,
+        }
+        if entry.state == "invalidated":
+            label = _("Signature needed again: %(item)s, %(name)s") % {
+                "item": entry.item.label,
+                "name": entry.subject.full_name,
+            }
+        tasks.append(
+            Task(
+                code=f"signature:{entry.key}",
+                label=label,
+                done=entry.is_valid,
+                kind="signature",
+                person=entry.subject,
+                url=f"{detail}#signatures",
+            )
+        )
+    declaration = latest.get(DECLARATION_KEY)
+    tasks.append(
+        Task(
+            code="declaration",
+            label=_("Representative declaration"),
+            done=application.status == Application.Status.REP_DECLARED and declaration is not None,
+            kind="signature",
+            url=reverse("applications:submit", kwargs={"public_id": application.public_id}),
+        )
+    )
+    return tasks
+
+
 def application_task_list(
     application: Application,
     *,
@@ -618,6 +661,7 @@ def application_task_list(
             else ()
         ),
         *_age_warnings(application, people, today),
+        *_signature_tasks(application, people, section_rows),
     ]
 
 

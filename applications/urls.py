@@ -2,7 +2,7 @@ from django.urls import path
 
 from clients import views as client_views
 
-from . import document_views, views
+from . import document_views, signature_views, submission_views, views
 
 app_name = "applications"
 urlpatterns = [
@@ -25,6 +25,20 @@ urlpatterns = [
         "<uuid:public_id>/people/<uuid:person_id>/remove/",
         views.person_remove,
         name="person_remove",
+    ),
+    # Signatures (issue 7).
+    path(
+        "<uuid:public_id>/send-for-signature/",
+        signature_views.send_for_signature,
+        name="send_for_signature",
+    ),
+    path("<uuid:public_id>/sign/", signature_views.sign, name="sign"),
+    path("<uuid:public_id>/submit/", submission_views.submit, name="submit"),
+    path("<uuid:public_id>/submission/", submission_views.submission, name="submission"),
+    path(
+        "<uuid:public_id>/submission/package/",
+        submission_views.submission_package,
+        name="submission_package",
     ),
     # Documents (issue 6). A slot is "<item code>" or "<item code>--<person public_id>".
     path("<uuid:public_id>/documents/", document_views.documents, name="documents"),

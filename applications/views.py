@@ -30,6 +30,7 @@ from .forms import (
     open_programs,
 )
 from .models import Application, Person, Program
+from .signatures import required_signatures
 from .tasks_list import application_task_list, progress
 
 PAGE_SIZE = 25
@@ -176,6 +177,7 @@ def detail(request, public_id):
     tasks = application_task_list(application, people=people)
     done, total = progress(tasks)
     client = application.client
+    signatures = required_signatures(application, people=people)
     return render(
         request,
         "applications/application_detail.html",
@@ -190,6 +192,7 @@ def detail(request, public_id):
             "corrections": list(
                 application.correction_requests.filter(status="open").select_related("person")
             ),
+            "signatures": signatures,
         },
     )
 

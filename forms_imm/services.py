@@ -234,10 +234,14 @@ def form_section_save(
             person_public_id=person.public_id,
             fields=changed,
         )
-    # signatures: invalidate changed content here (issue 7). When ``changed`` is not empty,
-    # recompute canonical_form_json(application, person, section.form) and compare it with the
-    # latest valid signature of this form, in this transaction.
-    if state != old_state and section.refreshes_task_list:
+    invalidated = []
+    if changed:
+        # A change to signed content invalidates exactly the signatures it touches (issue 7).
+        from applications.signatures import signatures_refresh
+
+        invalidated = signatures_refresh(application, actor=actor, people=people)
+    if invalidated or (state != old_state and section.refreshes_task_list):
+        # Invalidated signatures are task-list items too: recompute the whole list.
         application_progress_refresh(application, at=now, people=people, section_rows=all_rows)
     elif state != old_state:
         _progress_adjust(application, person, section, old_state, all_rows, context, now)

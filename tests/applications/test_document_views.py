@@ -763,7 +763,7 @@ CHANGES = [
 
 
 @pytest.mark.parametrize("name", CHANGES)
-@pytest.mark.parametrize("status", ["submitted", "awaiting_client_signature"])
+@pytest.mark.parametrize("status", ["submitted", "completeness_check"])
 def test_no_change_once_the_application_is_not_editable(
     rep_a, application_a, documents_of_a, name, status
 ):

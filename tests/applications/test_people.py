@@ -234,7 +234,7 @@ def test_remove_a_dependant_records_it_and_the_pa_cannot_be_removed(rep_a, appli
     )
 
 
-@pytest.mark.parametrize("status", ["submitted", "awaiting_client_signature", "approved"])
+@pytest.mark.parametrize("status", ["submitted", "completeness_check", "approved"])
 def test_profiles_cannot_change_outside_editable_states(rep_a, application_a, status):
     Application.objects.filter(pk=application_a.pk).update(status=status)
     pa = application_a.principal_applicant

@@ -398,3 +398,28 @@ def test_deleting_the_client_account_erases_the_typed_text(client_a, application
     assert ApplicationEvent.objects.filter(
         action=ApplicationEvent.Action.CORRECTION_REQUESTED
     ).exists()
+
+
+@pytest.mark.parametrize(
+    ("status", "panel", "text"),
+    [
+        ("draft", None, None),
+        ("awaiting_client_signature", "sign-panel", "Your representative sent this application"),
+        ("client_signed", "sign-panel", "You have signed every item"),
+        ("submitted", "submission-panel", "See the submission record"),
+    ],
+)
+def test_the_page_leads_to_signing_or_to_the_submission(
+    client_a, application_a, status, panel, text
+):
+    from applications.models import Application
+
+    number = "A123456789" if status == "submitted" else None
+    Application.objects.filter(pk=application_a.pk).update(status=status, application_number=number)
+    body = client_a.get(app_url(application_a)).content.decode()
+    sign_url = reverse("applications:sign", args=[application_a.public_id])
+    if panel is None:
+        assert "sign-panel" not in body and "submission-panel" not in body
+        return
+    assert f'data-testid="{panel}"' in body and text in body
+    assert (sign_url in body) == (panel == "sign-panel")

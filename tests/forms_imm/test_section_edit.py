@@ -292,7 +292,7 @@ def test_the_client_and_a_pending_representative_cannot_edit(
     assert not FormSection.objects.exists()
 
 
-@pytest.mark.parametrize("status", ["awaiting_client_signature", "submitted"])
+@pytest.mark.parametrize("status", ["completeness_check", "submitted"])
 def test_a_section_cannot_be_edited_unless_the_application_is_editable(
     rep_a, application_a, pa, status
 ):

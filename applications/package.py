@@ -1,0 +1,190 @@
+"""The submission package: one PDF of everything submitted, rendered outside the request.
+
+Each digital form with its own print template, then the signature evidence and the manifest
+pages, rendered by WeasyPrint with a URL fetcher that serves the vendored static files only
+(every network and file URL is refused). The PDF is written to a temporary file and renamed
+into private storage, and the row is updated only then, so a worker killed mid-render leaves
+nothing half-written and the next attempt starts afresh.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import mimetypes
+import os
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from accounts.models import StoredFile
+from forms_imm.sections import FORMS, section_rows, sections_for
+from forms_imm.spec import SectionContext
+
+from .models import ApplicationEvent, SignatureEvent, Submission
+
+logger = logging.getLogger(__name__)
+BASE_URL = "https://package.invalid/"
+
+
+def _fetcher():
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticOnlyFetcher(URLFetcher):
+        """Serves ``{STATIC_URL}...`` from the vendored static files; refuses the rest."""
+
+        def fetch(self, url, headers=None):
+            prefix = BASE_URL.rstrip("/") + settings.STATIC_URL
+            if not url.startswith(prefix):
+                raise ValueError("only vendored static files are allowed in the package")
+            relative = url[len(prefix) :].split("?")[0]
+            found = finders.find(relative) if ".." not in relative else None
+            if not found:
+                raise ValueError("static file not found")
+            mime = mimetypes.guess_type(found)[0] or "application/octet-stream"
+            return URLFetcherResponse(
+                url, body=Path(found).read_bytes(), headers={"Content-Type": mime}
+            )
+
+    return StaticOnlyFetcher()
+
+
+def package_html(submission: Submission) -> list[str]:
+    """The HTML documents of the package, in order (one per form, then the evidence)."""
+    application = submission.application
+    people = list(application.people.order_by("created_at", "id"))
+    rows = section_rows(application, with_data=True)
+    today = timezone.localdate(submission.submitted_at)
+    documents = []
+    for person_form in sections_for(application, people=people, rows=rows, today=today):
+        spec = person_form.form
+        person = person_form.person
+        context = SectionContext(application=application, person=person, today=today)
+        answers = {s.section.slug: s.row.data for s in person_form.sections if s.row}
+        documents.append(
+            render_to_string(
+                spec.print_template,
+                {
+                    "application": application,
+                    "form_spec": spec,
+                    "person": person,
+                    "complete": True,
+                    **spec.print_context(answers, context),
+                },
+            )
+        )
+    names = {p.public_id: p.full_name for p in people}
+    signatures = list(
+        SignatureEvent.objects.filter(application=application)
+        .select_related("invalidation")
+        .defer("content_json")
+        .order_by("signed_at", "id")
+    )
+    for event in signatures:
+        event.subject_name = names.get(event.subject_public_id, "")
+        event.signer_name = names.get(event.signer_person_public_id, "")
+    documents.append(
+        render_to_string(
+            "applications/package/evidence.html",
+            {
+                "application": application,
+                "submission": submission,
+                "people": people,
+                "signatures": signatures,
+                "forms": {key: spec for key, spec in FORMS.items()},
+                "files": sorted(submission.manifest.get("files", {}).items()),
+                "form_hashes": sorted(submission.manifest.get("forms", {}).items()),
+            },
+        )
+    )
+    return documents
+
+
+def package_render(submission: Submission) -> bytes:
+    from weasyprint import HTML
+
+    fetcher = _fetcher()
+    with translation.override("en"):
+        rendered = [
+            HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render()
+            for html in package_html(submission)
+        ]
+    pages = [page for document in rendered for page in document.pages]
+    return rendered[0].copy(pages).write_pdf()
+
+
+def submission_package_build(*, submission_id: int) -> str:
+    """Render and store one submission's package (idempotent: a ready package is kept)."""
+    submission = Submission.objects.select_related(
+        "application__program", "application__principal_applicant", "application__client__user"
+    ).get(pk=submission_id)
+    if submission.package_id is not None:
+        return "exists"
+    Submission.objects.filter(pk=submission.pk).update(
+        package_attempts=submission.package_attempts + 1
+    )
+    content = package_render(submission)
+    digest = hashlib.sha256(content).hexdigest()
+    name = f"submission-packages/{submission.public_id}-{submission.manifest_sha256[:16]}.pdf"
+    try:
+        target = Path(default_storage.path(name))
+    except NotImplementedError:  # object storage: an upload is atomic already
+        name = default_storage.save(name, ContentFile(content))
+    else:
+        _write_atomically(target, content)
+    with transaction.atomic():
+        locked = Submission.objects.select_for_update().get(pk=submission.pk)
+        if locked.package_id is not None:
+            return "exists"
+        stored = StoredFile.objects.create(
+            file=name,
+            kind="pdf",
+            sha256=digest,
+            size=len(content),
+            display_name=f"{submission.application_number}-package.pdf",
+            uploaded_by=submission.submitted_by,
+            purpose="submission_package",
+        )
+        Submission.objects.filter(pk=submission.pk).update(
+            package=stored, package_status=Submission.PackageStatus.READY
+        )
+        ApplicationEvent.objects.create(
+            application=submission.application,
+            action=ApplicationEvent.Action.PACKAGE_READY,
+            at=timezone.now(),
+            reason=f"submission_{submission.number}",
+        )
+    return "rendered"
+
+
+def _write_atomically(target: Path, content: bytes) -> None:
+    """Write next to ``target`` and rename: readers see the whole file or none."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(content)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def submission_package_failed(*, submission_id: int) -> None:
+    Submission.objects.filter(pk=submission_id, package__isnull=True).update(
+        package_status=Submission.PackageStatus.FAILED
+    )
+
+
+def pending_packages() -> list[int]:
+    """Submissions whose package is still missing (the sweeper republishes them)."""
+    return list(Submission.objects.filter(package__isnull=True).values_list("pk", flat=True)[:100])

@@ -1,0 +1,136 @@
+"""The declaration and submit page (representative) and the submission record (both)."""
+
+import uuid
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_safe
+
+from .access import get_application_for_user, representative_required
+from .models import Application, Submission
+from .signatures import request_evidence
+from .submission import (
+    DECLARATION_TEXT,
+    GateClosed,
+    application_submit,
+    representative_declare,
+    submission_gate,
+)
+from .uploads import stored_file_response
+
+Status = Application.Status
+
+
+class DeclarationForm(forms.Form):
+    declare = forms.BooleanField(
+        label=DECLARATION_TEXT,
+        error_messages={"required": gettext_lazy("Check the declaration to make it.")},
+    )
+
+
+class SubmitForm(forms.Form):
+    submission_token = forms.UUIDField(widget=forms.HiddenInput)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@representative_required
+def submit(request, public_id):
+    application = get_application_for_user(request, public_id, write=True)
+    if application.status in (Status.SUBMITTED, Status.COMPLETENESS_CHECK, Status.ACCEPTED):
+        return redirect("applications:submission", public_id=application.public_id)
+    declaration = DeclarationForm()
+    status = 200
+    if request.method == "POST" and request.POST.get("action") == "declare":
+        declaration = DeclarationForm(request.POST)
+        if declaration.is_valid():
+            representative_declare(
+                application=application, actor=request.user, evidence=request_evidence(request)
+            )
+            messages.success(request, _("Declaration made."))
+            return redirect("applications:submit", public_id=application.public_id)
+        status = 400
+    elif request.method == "POST":
+        token_form = SubmitForm(request.POST)
+        if not token_form.is_valid():
+            raise Http404
+        try:
+            result = application_submit(
+                application=application,
+                actor=request.user,
+                token=token_form.cleaned_data["submission_token"],
+            )
+        except GateClosed:
+            messages.error(request, _("The application cannot be submitted yet."))
+            return redirect("applications:submit", public_id=application.public_id)
+        if result.over_cap:
+            messages.error(
+                request,
+                _(
+                    "The application was returned: the number of applications accepted is "
+                    "limited, and the program's cap is reached."
+                ),
+            )
+            return redirect("applications:detail", public_id=application.public_id)
+        return redirect("applications:submission", public_id=application.public_id)
+    people = list(application.people.order_by("created_at", "id"))
+    missing = submission_gate(application, people=people)
+    can_declare = application.status == Status.CLIENT_SIGNED
+    return render(
+        request,
+        "applications/submit.html",
+        {
+            "application": application,
+            "missing": missing,
+            "declaration": declaration,
+            "can_declare": can_declare,
+            "token": uuid.uuid4(),
+        },
+        status=status,
+    )
+
+
+def _submission_or_404(application) -> Submission:
+    submission = (
+        Submission.objects.filter(application=application)
+        .select_related("package", "submitted_by")
+        .order_by("-number")
+        .first()
+    )
+    if submission is None:
+        raise Http404
+    return submission
+
+
+@require_safe
+@login_required
+def submission(request, public_id):
+    """The latest submission record; the representative and the client both see it."""
+    application = get_application_for_user(request, public_id)
+    record = _submission_or_404(application)
+    return render(
+        request,
+        "applications/submission.html",
+        {
+            "application": application,
+            "submission": record,
+            "forms": sorted(record.manifest.get("forms", {}).items()),
+            "files": sorted(record.manifest.get("files", {}).items()),
+        },
+    )
+
+
+@require_safe
+@login_required
+def submission_package(request, public_id):
+    application = get_application_for_user(request, public_id)
+    record = _submission_or_404(application)
+    if record.package is None:
+        raise Http404
+    return stored_file_response(
+        record.package, download_name=f"{record.application_number}.pdf", request=request
+    )
