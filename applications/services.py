@@ -590,6 +590,7 @@ def document_upload(
     )
     _event(application, action, actor=actor, at=now, person=slot.person, reason=_slot_reason(slot))
     audit_record(actor=actor, action=action.value, obj=document, ip=ip)
+    _signatures_refresh(application, actor=actor)  # an upload clears the declaration
     application_progress_refresh(application, at=now)
     return document
 
@@ -918,6 +919,7 @@ def document_delete(*, document, actor, ip: str | None = None) -> None:
         reason=(document.checklist_item.code if document.checklist_item else "")[:50],
     )
     audit_record(actor=actor, action="document.deleted", obj=document, ip=ip)
+    _signatures_refresh(application, actor=actor)  # a deletion clears the declaration
     application_progress_refresh(application, at=now)
 
 

@@ -294,3 +294,17 @@ def test_with_a_cap_of_n_exactly_n_of_n_plus_3_parallel_submissions_are_admitted
     assert ProgramIntake.objects.get(program=applications[0].program).used == cap
     statuses = sorted(Application.objects.values_list("status", flat=True))
     assert statuses == ["returned_other"] * 3 + ["submitted"] * cap
+
+
+@pytest.mark.django_db
+def test_a_document_change_after_the_declaration_clears_only_the_declaration(ready):
+    from applications.services import document_delete
+
+    application, *_ = ready
+    extra = factories.make_document(application=application, item_code=None)
+    sign_everything(application)
+    declare(application)
+    document_delete(document=extra, actor=application.representative.user)
+    application.refresh_from_db()
+    assert application.status == "client_signed"
+    assert [m.code for m in submission.submission_gate(application)] == ["declaration"]
