@@ -109,6 +109,14 @@ ACTIONS: dict[str, StaffAction] = {
 STAFF_STATUSES = frozenset(
     {Status.SUBMITTED, Status.COMPLETENESS_CHECK, Status.ACCEPTED, Status.IN_PROCESS}
 )
+# What the staff queue lists: everything from submission on (before that, it is a draft).
+QUEUE_STATUSES = frozenset(Status) - {
+    Status.DRAFT,
+    Status.AWAITING_CLIENT_SIGNATURE,
+    Status.CLIENT_SIGNED,
+    Status.REP_DECLARED,
+    Status.EXPIRED,
+}
 # Additional documents may be asked for once the check started, before a decision.
 DOCUMENT_REQUEST_STATUSES = STAFF_STATUSES - {Status.SUBMITTED}
 
