@@ -251,6 +251,25 @@ def application_withdraw(*, application: Application, actor, ip: str | None = No
     return application
 
 
+def latest_returns(applications) -> dict[int, StaffDecision]:
+    """For a page of applications: the return-as-incomplete decision of each one that is
+    returned as incomplete now, in one query (none when no row is returned)."""
+    ids = [a.pk for a in applications if a.status == Status.RETURNED_INCOMPLETE]
+    if not ids:
+        return {}
+    decisions = StaffDecision.objects.filter(
+        application_id__in=ids, kind=StaffDecision.Kind.RETURNED_INCOMPLETE
+    ).order_by("application_id", "-decided_at", "-id")
+    latest: dict[int, StaffDecision] = {}
+    for decision in decisions:
+        latest.setdefault(decision.application_id, decision)
+    return latest
+
+
+def can_withdraw(application: Application) -> bool:
+    return Status.WITHDRAWN in Application.TRANSITIONS[application.status]
+
+
 def latest_return(application: Application) -> StaffDecision | None:
     """The return-as-incomplete decision the representative must answer, while it applies."""
     if application.status != Status.RETURNED_INCOMPLETE:
