@@ -125,6 +125,10 @@ class ReadOnlyInline(admin.TabularInline):
 
     extra = 0
     can_delete = False
+    related: tuple[str, ...] = ()  # foreign keys the rows show, fetched in the same query
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related(*self.related)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -159,6 +163,7 @@ class StaffDecisionInline(ReadOnlyInline):
     model = StaffDecision
     fields = ("kind", "reason_list", "items", "note", "decided_by", "decided_at")
     readonly_fields = fields
+    related = ("decided_by",)
 
     @admin.display(description=_("reasons"))
     def reason_list(self, decision):
@@ -169,6 +174,7 @@ class DocumentRequestInline(ReadOnlyInline):
     model = DocumentRequest
     fields = ("name", "due_on", "requested_by", "requested_at")
     readonly_fields = fields
+    related = ("requested_by",)
 
 
 class ApplicationEventInline(ReadOnlyInline):
@@ -177,6 +183,7 @@ class ApplicationEventInline(ReadOnlyInline):
     model = ApplicationEvent
     fields = ("at", "action", "actor", "old_status", "new_status", "reason")
     readonly_fields = fields
+    related = ("actor",)
     verbose_name_plural = _("history")
 
 

@@ -173,3 +173,17 @@ def test_an_unknown_action_is_404(supervisor):
     application = _app("submitted")
     assert supervisor.get(act_url(application, "nonsense")).status_code == 404
     assert Application.objects.get(pk=application.pk).status == "submitted"
+
+
+def test_an_officer_accepts_after_a_return_and_resubmission(officer):
+    application = _app("completeness_check")
+    officer.post(
+        act_url(application, "return_incomplete"), {"reasons": ["fee_missing"], "confirm": "on"}
+    )
+    Application.objects.filter(pk=application.pk).update(status="submitted")
+    assert officer.post(act_url(application, "check_start"), {"confirm": "on"}).status_code == 302
+    assert officer.post(act_url(application, "accept"), {"confirm": "on"}).status_code == 302
+    application.refresh_from_db()
+    assert application.status == "accepted"
+    # Two decisions, several history rows: the page shows them without a query per row.
+    assert officer.get(change_url(application)).status_code == 200
