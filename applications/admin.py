@@ -8,7 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.errors import DomainError
 
@@ -295,6 +295,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         extra_context = {**(extra_context or {}), "show_close": True}
         if application is not None:
             extra_context["staff_actions"] = staff.actions_for(application, request.user)
+            extra_context["printable_forms"] = self._printable_forms(application)
             extra_context["can_request_documents"] = (
                 request.user.has_perm("applications.request_documents")
                 and application.status in staff.DOCUMENT_REQUEST_STATUSES
@@ -313,12 +314,44 @@ class ApplicationAdmin(admin.ModelAdmin):
                 name=f"{name}_act",
             ),
             path(
+                "<path:object_id>/forms/<uuid:person_id>/<slug:form>/print/",
+                self.admin_site.admin_view(require_safe(self.print_view)),
+                name=f"{name}_print",
+            ),
+            path(
                 "<path:object_id>/request-documents/",
                 form_view(self.request_documents_view),
                 name=f"{name}_request_documents",
             ),
             *super().get_urls(),
         ]
+
+    def _printable_forms(self, application) -> list[tuple[str, str, str]]:
+        """(person's name, form label, staff URL) of every digital form the people need."""
+        from forms_imm.sections import FORMS, form_needed
+
+        today = timezone.localdate()
+        return [
+            (
+                person.full_name,
+                spec.title,
+                reverse(
+                    "admin:applications_application_print",
+                    args=[application.pk, person.public_id, spec.key],
+                ),
+            )
+            for person in application.people.order_by("created_at", "id")
+            for spec in FORMS.values()
+            if form_needed(spec, person, application, today)
+        ]
+
+    def print_view(self, request, object_id, person_id, form):
+        """The printable form, for staff who may see the application (the staff door to the
+        view representatives and clients reach through get_application_for_user)."""
+        from forms_imm.views import render_print
+
+        application = self._application(request, object_id, "applications.view_application")
+        return render_print(request, application, person_id, form)
 
     def _application(self, request, object_id, permission: str) -> Application:
         if not request.user.has_perm(permission):

@@ -187,3 +187,20 @@ def test_an_officer_accepts_after_a_return_and_resubmission(officer):
     assert application.status == "accepted"
     # Two decisions, several history rows: the page shows them without a query per row.
     assert officer.get(change_url(application)).status_code == 200
+
+
+def test_staff_open_the_printable_forms_through_the_admin_only(officer, rep_b):
+    application = _app("submitted")
+    html = officer.get(change_url(application)).content.decode()
+    pa = application.principal_applicant
+    url = reverse(
+        "admin:applications_application_print", args=[application.pk, pa.public_id, "imm5669"]
+    )
+    assert url in html
+    page = officer.get(url)
+    assert page.status_code == 200 and "5669" in page.content.decode()
+    # Staff without a role, and other representatives, do not get it.
+    assert signed_in(factories.make_staff()).get(url).status_code == 403
+    assert rep_b.get(url).status_code == 302
+    rep_url = reverse("forms_imm:print", args=[application.public_id, pa.public_id, "imm5669"])
+    assert officer.get(rep_url).status_code == 404
