@@ -274,4 +274,11 @@ def latest_return(application: Application) -> StaffDecision | None:
     """The return-as-incomplete decision the representative must answer, while it applies."""
     if application.status != Status.RETURNED_INCOMPLETE:
         return None
-    return application.staff_decisions.filter(kind=StaffDecision.Kind.RETURNED_INCOMPLETE).first()
+    decision = application.staff_decisions.filter(
+        kind=StaffDecision.Kind.RETURNED_INCOMPLETE
+    ).first()
+    if decision is not None and decision.items:
+        # The checklist items concerned, by their names, in the checklist's order.
+        items = application.program.checklist.filter(code__in=decision.items)
+        decision.item_names = [item.name for item in items]
+    return decision

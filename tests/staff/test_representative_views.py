@@ -29,6 +29,7 @@ def returned(rep_a_user):
         code="return_incomplete",
         actor=make_staff_in(OFFICER),
         reasons=["fee_missing", "missing_signature"],
+        items=[application.program.checklist.filter(is_active=True).first().code],
         note="Sign page 3.",
     )
     return application
@@ -45,6 +46,8 @@ def test_the_detail_page_shows_reasons_and_note_in_english_and_french(rep_a, ret
     html = rep_a.get(url).content.decode()
     assert 'data-testid="staff-return"' in html
     assert "Missing signature" in html and "Sign page 3." in html
+    item = returned.program.checklist.filter(is_active=True).first()
+    assert f"Checklist items concerned: {item.name_en}" in html
     html = rep_a.get(url.replace("/en/", "/fr/", 1)).content.decode()
     assert "Signature manquante" in html
 
