@@ -1,16 +1,31 @@
-from django import forms
-from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
+from datetime import timedelta
 
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from accounts.errors import DomainError
+
+from . import staff
 from .models import (
     Application,
+    ApplicationEvent,
     ChecklistItem,
     Document,
+    DocumentRequest,
     FeeRule,
     Person,
     Program,
     ProgramIntake,
+    ReturnReason,
     SignatureEvent,
+    StaffDecision,
     Submission,
 )
 from .program_checks import CHECKS
@@ -108,23 +123,36 @@ class FeeRuleAdmin(admin.ModelAdmin):
     )
 
 
-class PersonInline(admin.TabularInline):
-    model = Person
+class ReadOnlyInline(admin.TabularInline):
+    """Staff never edit an applicant's data: every inline here only shows rows."""
+
     extra = 0
     can_delete = False
-    fields = ("role", "relationship", "family_name", "given_names", "date_of_birth", "version")
-    readonly_fields = fields
+    related: tuple[str, ...] = ()  # foreign keys the rows show, fetched in the same query
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related(*self.related)
 
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
 
-class DocumentInline(admin.TabularInline):
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class PersonInline(ReadOnlyInline):
+    model = Person
+    fields = ("role", "relationship", "family_name", "given_names", "date_of_birth", "version")
+    readonly_fields = fields
+
+
+class DocumentInline(ReadOnlyInline):
     """The application's uploads, read-only (files are served to staff in a later issue)."""
 
     model = Document
-    extra = 0
-    can_delete = False
     fields = (
         "slot_key", "display_name", "state", "uploaded_at", "combine_status", "receipt_amount",
     )  # fmt: skip
@@ -133,31 +161,281 @@ class DocumentInline(admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).order_by("slot_key", "uploaded_at")
 
-    def has_add_permission(self, request, obj=None):
-        return False
+
+class StaffDecisionInline(ReadOnlyInline):
+    model = StaffDecision
+    fields = ("kind", "reason_list", "items", "note", "decided_by", "decided_at")
+    readonly_fields = fields
+    related = ("decided_by",)
+
+    @admin.display(description=_("reasons"))
+    def reason_list(self, decision):
+        return "; ".join(decision.reason_labels)
+
+
+class DocumentRequestInline(ReadOnlyInline):
+    model = DocumentRequest
+    fields = ("name", "due_on", "requested_by", "requested_at")
+    readonly_fields = fields
+    related = ("requested_by",)
+
+
+class ApplicationEventInline(ReadOnlyInline):
+    """The history: who did what and when (codes only)."""
+
+    model = ApplicationEvent
+    fields = ("at", "action", "actor", "old_status", "new_status", "reason")
+    readonly_fields = fields
+    related = ("actor",)
+    verbose_name_plural = _("history")
+
+
+class StaffActionForm(forms.Form):
+    """Reasons (from the action's own list), checklist items of the application and a note."""
+
+    reasons = forms.MultipleChoiceField(
+        label=_("Reasons"), widget=forms.CheckboxSelectMultiple, required=False
+    )
+    items = forms.MultipleChoiceField(
+        label=_("Checklist items concerned"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    note = forms.CharField(
+        label=_("Note to the representative and the client"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=2000,
+        help_text=_("The representative and the client see this note. No personal data."),
+    )
+    confirm = forms.BooleanField(label=_("I confirm this action"), required=True)
+
+    def __init__(self, *args, action: staff.StaffAction, application: Application, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(ReturnReason.choices)
+        if action.reasons:
+            self.fields["reasons"].choices = [(code, labels[code]) for code in action.reasons]
+            self.fields["reasons"].required = True
+        else:
+            del self.fields["reasons"]
+        if action.code == "return_incomplete":
+            self.fields["items"].choices = [
+                (item.code, item.name)
+                for item in application.program.checklist.filter(is_active=True)
+            ]
+        else:
+            del self.fields["items"]
+        if not action.decision:
+            del self.fields["note"]
+
+
+class DocumentRequestForm(forms.Form):
+    name = forms.CharField(label=_("Document requested"), max_length=200)
+    due_on = forms.DateField(
+        label=_("Due on"),
+        help_text=_("Format: YYYY-MM-DD."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def clean_due_on(self):
+        due_on = self.cleaned_data["due_on"]
+        if due_on <= timezone.localdate():
+            raise forms.ValidationError(_("Give a due date after today."), code="past")
+        return due_on
 
 
 @admin.register(Application)
 class ApplicationAdmin(admin.ModelAdmin):
-    """Read-only here: status changes go through the services (admin actions in later issues)."""
+    """The staff queue and the read-only view of a whole application, with the staff actions.
 
-    list_display = ("public_id", "program", "status", "application_number", "updated_at")
+    Nothing here edits an application: every change is a button that calls a service of
+    ``applications.staff`` after a confirmation page.
+    """
+
+    list_display = (
+        "application_number", "pa_name", "program", "status", "status_changed_at", "updated_at",
+    )  # fmt: skip
+    list_display_links = ("application_number", "pa_name")
     list_filter = ("status", "program")
-    list_select_related = ("program",)
-    search_fields = ("application_number", "=public_id")
+    list_select_related = ("program", "principal_applicant")
+    search_fields = (
+        "application_number", "principal_applicant__family_name",
+        "principal_applicant__given_names", "=public_id",
+    )  # fmt: skip
+    ordering = ("status_changed_at",)
     readonly_fields = (
         "public_id", "program", "representative", "client", "principal_applicant", "copied_from",
         "status", "status_changed_at", "version", "application_number", "program_details",
         "tasks_done", "tasks_total", "created_at", "updated_at",
     )  # fmt: skip
     fields = readonly_fields
-    inlines = [PersonInline, DocumentInline]
+    inlines = [
+        PersonInline, DocumentInline, DocumentRequestInline, StaffDecisionInline,
+        ApplicationEventInline,
+    ]  # fmt: skip
+
+    def get_queryset(self, request):
+        # The queue holds applications from submission on; drafts are the representative's.
+        return super().get_queryset(request).filter(status__in=staff.QUEUE_STATUSES)
+
+    @admin.display(
+        description=_("principal applicant"), ordering="principal_applicant__family_name"
+    )
+    def pa_name(self, application):
+        return application.client_name
 
     def has_add_permission(self, request):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        application = self.get_object(request, object_id)
+        extra_context = {**(extra_context or {}), "show_close": True}
+        if application is not None:
+            extra_context["staff_actions"] = staff.actions_for(application, request.user)
+            extra_context["printable_forms"] = self._printable_forms(application)
+            extra_context["can_request_documents"] = (
+                request.user.has_perm("applications.request_documents")
+                and application.status in staff.DOCUMENT_REQUEST_STATUSES
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_urls(self):
+        def form_view(method):
+            return self.admin_site.admin_view(require_http_methods(["GET", "HEAD", "POST"])(method))
+
+        name = "applications_application"
+        return [
+            path(
+                "<path:object_id>/act/<slug:code>/",
+                form_view(self.action_view),
+                name=f"{name}_act",
+            ),
+            path(
+                "<path:object_id>/forms/<uuid:person_id>/<slug:form>/print/",
+                self.admin_site.admin_view(require_safe(self.print_view)),
+                name=f"{name}_print",
+            ),
+            path(
+                "<path:object_id>/request-documents/",
+                form_view(self.request_documents_view),
+                name=f"{name}_request_documents",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _printable_forms(self, application) -> list[tuple[str, str, str]]:
+        """(person's name, form label, staff URL) of every digital form the people need."""
+        from forms_imm.sections import FORMS, form_needed
+
+        today = timezone.localdate()
+        return [
+            (
+                person.full_name,
+                spec.title,
+                reverse(
+                    "admin:applications_application_print",
+                    args=[application.pk, person.public_id, spec.key],
+                ),
+            )
+            for person in application.people.order_by("created_at", "id")
+            for spec in FORMS.values()
+            if form_needed(spec, person, application, today)
+        ]
+
+    def print_view(self, request, object_id, person_id, form):
+        """The printable form, for staff who may see the application (the staff door to the
+        view representatives and clients reach through get_application_for_user)."""
+        from forms_imm.views import render_print
+
+        application = self._application(request, object_id, "applications.view_application")
+        return render_print(request, application, person_id, form)
+
+    def _application(self, request, object_id, permission: str) -> Application:
+        if not request.user.has_perm(permission):
+            raise PermissionDenied
+        application = self.get_object(request, object_id)
+        if application is None:
+            raise Http404
+        return application
+
+    def _form_page(self, request, application, form, *, title, submit_label):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": application,
+            "title": title,
+            "form": form,
+            "submit_label": submit_label,
+            "change_url": reverse("admin:applications_application_change", args=[application.pk]),
+        }
+        return TemplateResponse(request, "admin/support/supportrequest/action_form.html", context)
+
+    def _done(self, request, application, message):
+        self.message_user(request, message, messages.SUCCESS)
+        return HttpResponseRedirect(
+            reverse("admin:applications_application_change", args=[application.pk])
+        )
+
+    def action_view(self, request, object_id, code):
+        action = staff.ACTIONS.get(code)
+        if action is None:
+            raise Http404
+        application = self._application(request, object_id, action.permission)
+        form = StaffActionForm(
+            request.POST if request.method == "POST" else None,
+            action=action,
+            application=application,
+        )
+        if not staff.action_allowed(application, code):
+            form.add_error(
+                None, _("This action is not possible in the current state of the application.")
+            )
+        elif request.method == "POST" and form.is_valid():
+            try:
+                staff.staff_action(
+                    application=application,
+                    code=code,
+                    actor=request.user,
+                    reasons=form.cleaned_data.get("reasons", []),
+                    items=form.cleaned_data.get("items", []),
+                    note=form.cleaned_data.get("note", ""),
+                )
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                return self._done(
+                    request, application, _("Done: %(action)s.") % {"action": action.label}
+                )
+        return self._form_page(
+            request, application, form, title=action.label, submit_label=action.label
+        )
+
+    def request_documents_view(self, request, object_id):
+        application = self._application(request, object_id, "applications.request_documents")
+        initial = {"due_on": timezone.localdate() + timedelta(days=30)}
+        form = DocumentRequestForm(
+            request.POST if request.method == "POST" else None, initial=initial
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                staff.staff_documents_request(
+                    application=application,
+                    name=form.cleaned_data["name"],
+                    due_on=form.cleaned_data["due_on"],
+                    actor=request.user,
+                )
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                return self._done(request, application, _("Documents requested."))
+        title = _("Request additional documents")
+        return self._form_page(request, application, form, title=title, submit_label=title)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -465,6 +465,13 @@ class Application(models.Model):
     class Meta:
         verbose_name = _("application")
         verbose_name_plural = _("applications")
+        # Staff actions (applications.staff); the roles are groups (migration 0008).
+        permissions = [
+            ("accept_application", _("Can start the check of and accept applications")),
+            ("return_application", _("Can return applications")),
+            ("request_documents", _("Can request additional documents")),
+            ("decide_application", _("Can approve and refuse applications")),
+        ]
         indexes = [
             # The dashboard (ApplicationQuerySet.for_dashboard, applications.views.dashboard):
             # one representative's rows, newest change first, keyset-paginated.
@@ -546,6 +553,8 @@ class ApplicationEvent(models.Model):
         DECLARED = "application.declared", _("Representative declaration made")
         SUBMITTED = "application.submitted", _("Application submitted")
         PACKAGE_READY = "application.package_ready", _("Submission package ready")
+        # Staff processing (applications.staff); ``reason`` holds a reason code.
+        DOCUMENTS_REQUESTED = "staff.documents_requested", _("Additional documents requested")
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
@@ -990,3 +999,132 @@ class Submission(models.Model):
 
     def __str__(self):
         return f"{self.application_number} #{self.number}"
+
+
+# --- Staff processing (issue 8) -----------------------------------------------------------------
+
+
+class ReturnReason(models.TextChoices):
+    """The staff return-reason picklist (workflow.md §9), as data: codes stored, labels shown."""
+
+    FORM_OR_DOCUMENT_MISSING = (
+        "missing_item",
+        _("Required form or document missing, with no letter of explanation"),
+    )
+    SIGNATURE_MISSING = "missing_signature", _("Missing signature")
+    DECLARATION_STALE = "stale_declaration", _("Declaration stale-dated or post-dated")
+    FEE_MISSING = "fee_missing", _("Fee missing or underpaid")
+    FORM_OUTDATED = "form_outdated", _("Outdated form version")
+    ELIGIBILITY_DOCUMENTS = (
+        "eligibility_documents",
+        _("Eligibility documents missing with no explanation"),
+    )
+    HISTORY_GAPS = "history_gaps", _("Gaps in personal or address history, or unanswered questions")
+    TRANSLATION = "translation", _("Translation without the translator's affidavit")
+    # Returns for other reasons (final).
+    CAP_REACHED = "cap_reached", _("The number of applications accepted is limited (cap reached)")
+    PROGRAM_PAUSED = "program_paused", _("The program is paused")
+    PROGRAM_CLOSED = "program_closed", _("The program is closed")
+    NO_INVITATION = "no_invitation", _("No invitation to apply, or the nomination expired")
+    INELIGIBLE = "ineligible", _("The applicant is not eligible")
+    # Refusals.
+    REQUIREMENTS_NOT_MET = "requirements_not_met", _("The program requirements are not met")
+    INADMISSIBLE = "inadmissible", _("Inadmissible")
+    MISREPRESENTATION = "misrepresentation", _("Misrepresentation")
+
+
+INCOMPLETE_REASONS = (
+    ReturnReason.FORM_OR_DOCUMENT_MISSING,
+    ReturnReason.SIGNATURE_MISSING,
+    ReturnReason.DECLARATION_STALE,
+    ReturnReason.FEE_MISSING,
+    ReturnReason.FORM_OUTDATED,
+    ReturnReason.ELIGIBILITY_DOCUMENTS,
+    ReturnReason.HISTORY_GAPS,
+    ReturnReason.TRANSLATION,
+)
+OTHER_RETURN_REASONS = (
+    ReturnReason.CAP_REACHED,
+    ReturnReason.PROGRAM_PAUSED,
+    ReturnReason.PROGRAM_CLOSED,
+    ReturnReason.NO_INVITATION,
+    ReturnReason.INELIGIBLE,
+)
+REFUSAL_REASONS = (
+    ReturnReason.REQUIREMENTS_NOT_MET,
+    ReturnReason.INADMISSIBLE,
+    ReturnReason.MISREPRESENTATION,
+)
+
+
+class StaffDecision(models.Model):
+    """What staff decided and why, as the representative and the client see it.
+
+    The history row (``ApplicationEvent``) holds only codes; the note typed by staff, which the
+    client can see, is kept here.
+    """
+
+    class Kind(models.TextChoices):
+        RETURNED_INCOMPLETE = "returned_incomplete", _("Returned as incomplete")
+        RETURNED_OTHER = "returned_other", _("Returned for other reasons")
+        ACCEPTED = "accepted", _("Accepted into processing")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="staff_decisions"
+    )
+    kind = models.CharField(_("decision"), max_length=30, choices=Kind.choices)
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)  # ReturnReason codes
+    # Checklist item codes of the application's own program the reasons point at.
+    items = models.JSONField(_("checklist items"), default=list, blank=True)
+    note = models.TextField(_("note to the representative and the client"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
+
+    class Meta:
+        ordering = ("-decided_at", "-id")
+        verbose_name = _("staff decision")
+        verbose_name_plural = _("staff decisions")
+        indexes = [
+            models.Index(fields=["application", "-decided_at"], name="staff_decision_recent")
+        ]
+
+    def __str__(self):
+        return f"{self.kind} at {self.decided_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def reason_labels(self) -> list[str]:
+        labels = dict(ReturnReason.choices)
+        return [str(labels.get(code, code)) for code in self.reasons]
+
+
+class DocumentRequest(models.Model):
+    """A named upload slot staff open after submission, with a due date."""
+
+    SLOT_PREFIX = "request--"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="document_requests"
+    )
+    name = models.CharField(_("document requested"), max_length=200)
+    due_on = models.DateField(_("due on"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+
+    class Meta:
+        ordering = ("requested_at", "id")
+        verbose_name = _("document request")
+        verbose_name_plural = _("document requests")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def slot_key(self) -> str:
+        return f"{self.SLOT_PREFIX}{self.public_id}"

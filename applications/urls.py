@@ -11,6 +11,7 @@ urlpatterns = [
     path("<uuid:public_id>/", views.detail, name="detail"),
     path("<uuid:public_id>/history/", views.history, name="history"),
     path("<uuid:public_id>/copy/", views.copy, name="copy"),
+    path("<uuid:public_id>/withdraw/", views.withdraw, name="withdraw"),
     path("<uuid:public_id>/program-details/", views.program_details, name="program_details"),
     path("<uuid:public_id>/client/resend-password/", views.client_resend, name="client_resend"),
     path("<uuid:public_id>/client/email/", views.client_email, name="client_email"),

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.errors import WrongState
 from clients.services import resend_retry_at
 
-from . import services
+from . import services, staff
 from .access import (
     ensure_editable,
     get_application_for_user,
@@ -127,6 +127,9 @@ def dashboard(request):
         after=_uuid_or_none(request.GET.get("after")),
         before=_uuid_or_none(request.GET.get("before")),
     )
+    returns = staff.latest_returns(page)
+    for application in page:
+        application.staff_return = returns.get(application.pk)
     context = {
         "form": form,
         "applications": page,
@@ -193,8 +196,24 @@ def detail(request, public_id):
                 application.correction_requests.filter(status="open").select_related("person")
             ),
             "signatures": signatures,
+            "staff_return": staff.latest_return(application),
+            "document_requests": list(application.document_requests.all()),
+            "can_withdraw": staff.can_withdraw(application),
         },
     )
+
+
+@require_POST
+@representative_required
+def withdraw(request, public_id):
+    """The representative withdraws the application before a decision (applications.staff)."""
+    application = get_application_for_user(request, public_id, write=True)
+    if not request.POST.get("confirm"):
+        messages.error(request, _("Tick the box to confirm the withdrawal."))
+        return redirect("applications:detail", public_id=application.public_id)
+    staff.application_withdraw(application=application, actor=request.user, ip=_client_ip(request))
+    messages.success(request, _("The application was withdrawn. The client has been emailed."))
+    return redirect("applications:detail", public_id=application.public_id)
 
 
 @require_safe

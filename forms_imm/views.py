@@ -320,6 +320,12 @@ def print_form(request, public_id, person_id, form):
     Clients read their own application's forms here too (they review before signing).
     """
     application = get_application_for_user(request, public_id)
+    return render_print(request, application, person_id, form)
+
+
+def render_print(request, application, person_id, form):
+    """The printable form of ``person_id`` in ``application``, which the caller reached
+    through its own door (the representative's and client's above; staff's in the admin)."""
     people = _people(application)
     person = _person_or_404(people, person_id)
     form_spec = get_form(form)

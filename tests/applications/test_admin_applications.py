@@ -8,6 +8,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_superuser_lists_and_opens_applications_read_only(superuser, world):
+    # The staff queue lists applications from submission on.
+    Application.objects.filter(pk=world.application_a.pk).update(status="submitted")
     listing = superuser.get("/en/staff-admin/applications/application/")
     assert listing.status_code == 200
     page = superuser.get(
@@ -19,7 +21,7 @@ def test_superuser_lists_and_opens_applications_read_only(superuser, world):
         f"/en/staff-admin/applications/application/{world.application_a.pk}/change/",
         {"status": "approved"},
     )
-    assert Application.objects.get(pk=world.application_a.pk).status == "draft"
+    assert Application.objects.get(pk=world.application_a.pk).status == "submitted"
 
 
 def test_the_client_admin_never_shows_the_password_hash(superuser, application_a):
