@@ -198,7 +198,10 @@ def build_world() -> World:
         persona: (signed_in(user).cookies[settings.SESSION_COOKIE_NAME].value if user else None)
         for persona, user in users.items()
     }
-    return World(a=a, b=b, users=users, sessions=sessions)
+    world = World(a=a, b=b, users=users, sessions=sessions)
+    for persona in ("rep_a", "rep_b"):  # allauth records a user session on the first request
+        world.client_for(persona).get("/en/")
+    return world
 
 
 def missing_uuid() -> uuid.UUID:
