@@ -24,6 +24,7 @@ import json
 import os
 import random
 import re
+import secrets
 import statistics
 import subprocess
 import sys
@@ -92,6 +93,8 @@ def seed(users: int) -> list[Persona]:
         mine = []
         for _ in range(2):
             client = factories.make_client(activated=True)
+            client.user.set_password(secrets.token_urlsafe(24))  # chose their own password
+            client.user.save(update_fields=["password"])
             application = factories.make_application(representative=rep, client=client)
             factories.make_person(application=application, relationship="01", given_names="Sam")
             mine.append(application)

@@ -31,6 +31,19 @@ DROP FUNCTION IF EXISTS applications_signatureevent_append_only();
 """
 
 
+
+def append_only(apps, schema_editor):
+    # PostgreSQL only: `make run` on SQLite has no triggers (signatures are written only by
+    # applications.signatures, which never updates or deletes them).
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(APPEND_ONLY, params=None)
+
+
+def drop_append_only(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(DROP_APPEND_ONLY, params=None)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -106,5 +119,5 @@ class Migration(migrations.Migration):
             index=models.Index(fields=['application', 'form_key', '-signed_at'], name='sig_app_key'),
         ),
         migrations.RunPython(fill_signable_items, migrations.RunPython.noop),
-        migrations.RunSQL(APPEND_ONLY, DROP_APPEND_ONLY),
+        migrations.RunPython(append_only, drop_append_only),
     ]
