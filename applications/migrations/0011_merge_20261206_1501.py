@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0008_staff_groups'),
+        ('applications', '0008_fill_staff_groups'),
         ('applications', '0010_event_actions_client_and_signatures'),
     ]
 

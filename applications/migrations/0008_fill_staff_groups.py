@@ -36,10 +36,14 @@ ROLES = {
 def create_groups(apps, schema_editor):
     from django.contrib.auth.management import create_permissions
 
+    # Permissions are normally created after the whole migration run; the groups need them
+    # now. Also re-run by tests.conftest.load_reference_data with the real app registry, so
+    # each app's models_module is put back as it was.
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
+        original = getattr(app_config, "models_module", None)
+        app_config.models_module = original or True
         create_permissions(app_config, verbosity=0, apps=apps)
-        app_config.models_module = None
+        app_config.models_module = original
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for name, codes in ROLES.items():
