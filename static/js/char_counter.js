@@ -40,6 +40,12 @@
       }
     }
 
+    // Another script announced something more important (a row added, moved or removed):
+    // the counter's delayed announcement would overwrite it, so drop it.
+    document.addEventListener("live:announce", function () {
+      clearTimeout(timer);
+    });
+
     form.addEventListener("input", function (event) {
       if (event.target.matches && event.target.matches("[data-max-length]")) {
         update(event.target, true);

@@ -75,6 +75,8 @@
 
     function announce(template, number) {
       if (live) {
+        // A row change outranks a pending "n of m characters" (char_counter.js drops it).
+        document.dispatchEvent(new CustomEvent("live:announce"));
         live.textContent = template.replace("__N__", String(number));
       }
     }
