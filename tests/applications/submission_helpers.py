@@ -5,7 +5,7 @@ from forms_imm.imm0008 import CHILD_RELATIONSHIPS
 from forms_imm.models import FormSection
 from tests import factories
 from tests.forms_imm import imm0008_data
-from tests.forms_imm.family_helpers import family_post
+from tests.forms_imm.family_helpers import family_post, member
 from tests.forms_imm.helpers import BORN, complete_posts, section_url, table_post
 
 PROFILE = {
@@ -31,7 +31,7 @@ def complete_profiles(application) -> tuple[Person, Person]:
     return pa, spouse
 
 
-def _imm0008_posts(person, people) -> dict[str, dict]:
+def _imm0008_posts(person, people, context) -> dict[str, dict]:
     """The PA's pages list every other person in the dependants block; the others fill the
     dependant pages (a spouse gives the marriage date, anyone else leaves it empty)."""
     if person.is_principal:
@@ -55,23 +55,31 @@ def _imm0008_posts(person, people) -> dict[str, dict]:
     }
 
 
-def _imm5406_posts(person, people) -> dict[str, dict]:
-    """Section A from the family helper (the spouse's name and date of birth come from the
-    profiles); no children or siblings outside the application."""
-    has_spouse = any(p.relationship not in CHILD_RELATIONSHIPS for p in people if p != person)
-    section_a = family_post(
-        applicant_country_of_birth="France",
-        spouse_country_of_birth="France",
-        **({} if has_spouse else {"no_spouse": "on"}),
-    )
-    return {
-        "family": section_a,
-        "children": {"not_applicable": "on", **table_post("children", [])},
-        "siblings": {"not_applicable": "on", **table_post("siblings", [])},
+def _imm5406_posts(person, people, context) -> dict[str, dict]:
+    """What the pages pre-fill from the profiles (linked spouse, parents, children, brothers
+    and sisters), completed with the family helper's answers for what no profile holds."""
+    from forms_imm.sections import FORMS
+
+    initial = {
+        section.slug: section.initial({}, context) if section.initial else {}
+        for section in FORMS["imm5406"].sections
     }
+    section_a = family_post()
+    section_a.update({key: value for key, value in initial["family"].items() if value})
+    if not any(key.startswith("spouse_profile") for key in initial["family"]):
+        section_a = {k: v for k, v in section_a.items() if not k.startswith("spouse_")}
+        section_a["no_spouse"] = "on"
+    posts = {"family": section_a}
+    for slug in ("children", "siblings"):
+        rows = [
+            {**row, **member(), **{k: v for k, v in row.items() if v}, "id": None}
+            for row in initial[slug].get(slug) or []
+        ]
+        posts[slug] = {**({} if rows else {"not_applicable": "on"}), **table_post(slug, rows)}
+    return posts
 
 
-def _imm5562_posts(person, people) -> dict[str, dict]:
+def _imm5562_posts(person, people, context) -> dict[str, dict]:
     """Nobody travelled in the period."""
     from forms_imm.imm5562 import SECTIONS
 
@@ -82,7 +90,7 @@ def _imm5562_posts(person, people) -> dict[str, dict]:
 
 POSTS = {
     "imm0008": _imm0008_posts,
-    "imm5669": lambda person, people: complete_posts(),
+    "imm5669": lambda person, people, context: complete_posts(),
     "imm5406": _imm5406_posts,
     "imm5562": _imm5562_posts,
 }
@@ -102,7 +110,7 @@ def complete_forms(rep_client, application, people) -> None:
     for person in people:
         context = SectionContext(application=application, person=person, today=today)
         for form, _required in forms_for_person(person, application.program, today):
-            posts = POSTS[form](person, people)
+            posts = POSTS[form](person, people, context)
             for section in FORMS[form].sections_for(person, context):
                 row = FormSection.objects.filter(
                     person=person, form=form, section=section.slug
