@@ -66,6 +66,7 @@ def _run(repeats: int, reverse) -> dict:
         upload_required_documents,
     )
     from tests.conftest import signed_in
+    from tests.forms_imm.family_helpers import CHILD_BORN
 
     representative = factories.make_representative(email="bench-rep@example.test")
     rep = signed_in(representative.user)
@@ -78,10 +79,11 @@ def _run(repeats: int, reverse) -> dict:
             family_name=f"Bench{index}",
         )
         complete_profiles(application)
-        for n in range(2):  # two adult children
+        for n in range(2):  # two adult children, single, born after their parents
             factories.make_person(
                 application=application, relationship="02", family_name=f"Child{n}",
-                given_names="Adult", accompanying=True, **PROFILE,
+                given_names="Adult", accompanying=True,
+                **{**PROFILE, "date_of_birth": CHILD_BORN, "marital_status": "02"},
             )  # fmt: skip
         complete_forms(rep, application, list(application.people.all()))
         upload_required_documents(application)

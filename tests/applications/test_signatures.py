@@ -77,12 +77,17 @@ def status_of(application):
     return Application.objects.values_list("status", flat=True).get(pk=application.pk)
 
 
-def test_by_default_the_pa_signs_every_imm5669_and_the_consent_item_waits_for_its_form(family):
+def keys(pa, spouse) -> list[str]:
+    """The default items, in display order: the consent on the PA's IMM 0008, then each IMM 5669."""
+    return ["consent_declaration", f"imm5669:{pa.public_id}", f"imm5669:{spouse.public_id}"]
+
+
+def test_by_default_the_pa_signs_the_consent_and_every_imm5669(family):
     application, pa, spouse = family
     required = signatures.required_signatures(application)
-    # IMM 0008 is not registered on this branch: its consent item is not asked for.
-    assert [r.key for r in required] == [f"imm5669:{pa.public_id}", f"imm5669:{spouse.public_id}"]
+    assert [r.key for r in required] == keys(pa, spouse)
     assert [(r.signer, r.capacity) for r in required] == [
+        (pa, "self"),
         (pa, "self"),
         (pa, "principal_applicant"),
     ]
@@ -94,7 +99,11 @@ def test_each_adult_signs_their_own_when_the_program_says_so(family):
     application.program.signing_mode = "each_adult_signs"
     application.program.save()
     required = signatures.required_signatures(application)
-    assert [(r.signer, r.capacity) for r in required] == [(pa, "self"), (spouse, "self")]
+    assert [(r.signer, r.capacity) for r in required] == [
+        (pa, "self"),
+        (pa, "self"),
+        (spouse, "self"),
+    ]
 
 
 def test_a_minor_pa_has_a_guardian_sign(family):
@@ -108,8 +117,14 @@ def test_a_minor_pa_has_a_guardian_sign(family):
 
 
 def test_signable_items_are_program_data(family):
-    application, *_ = family
+    application, pa, spouse = family
     application.program.signable_items = ["consent"]
+    application.program.save()
+    assert [r.key for r in signatures.required_signatures(application)] == ["consent_declaration"]
+    application.program.signable_items = ["imm5669"]
+    application.program.save()
+    assert [r.key for r in signatures.required_signatures(application)] == keys(pa, spouse)[1:]
+    application.program.signable_items = []
     application.program.save()
     assert signatures.required_signatures(application) == []
 
@@ -148,7 +163,11 @@ def test_signing_needs_the_profile_name_ignoring_case_and_spaces(family):
 def test_signing_everything_makes_the_application_client_signed_and_emails_the_rep(family):
     application, pa, spouse = family
     send(application)
+    consent = sign(application, "consent_declaration", pa.full_name)
+    assert consent.subject_public_id == pa.public_id
+    assert status_of(application) == "awaiting_client_signature"
     first = sign(application, f"imm5669:{pa.public_id}", pa.full_name)
+    assert first.prev_sha256 == signatures.chain_hash(consent)
     second = sign(application, f"imm5669:{spouse.public_id}", pa.full_name)
     assert second.prev_sha256 == signatures.chain_hash(first)
     assert second.subject_public_id == spouse.public_id
@@ -175,8 +194,8 @@ def test_only_the_client_signs_and_only_while_awaiting(family, rep_a_user):
 
 def _sign_all(application, pa, spouse):
     send(application)
-    sign(application, f"imm5669:{pa.public_id}", pa.full_name)
-    sign(application, f"imm5669:{spouse.public_id}", pa.full_name)
+    for key in keys(pa, spouse):
+        sign(application, key, pa.full_name)
     application.refresh_from_db()
 
 
@@ -186,6 +205,7 @@ def test_an_edit_invalidates_only_the_signature_it_touches(family):
     save(application, spouse, "background", {"details": "changed"})
     states = {r.key: r.state for r in signatures.required_signatures(application)}
     assert states == {
+        "consent_declaration": "signed",
         f"imm5669:{pa.public_id}": "signed",
         f"imm5669:{spouse.public_id}": "invalidated",
     }
@@ -207,7 +227,8 @@ def test_a_profile_edit_that_flows_into_the_form_invalidates_it(family):
         actor=application.representative.user,
     )  # fmt: skip
     states = [r.state for r in signatures.required_signatures(application)]
-    assert states == ["signed", "invalidated"]
+    # The name flows into the spouse's IMM 5669 only: the PA's consent and form stay signed.
+    assert states == ["signed", "signed", "invalidated"]
 
 
 def test_removing_a_family_member_leaves_the_other_signatures_valid(family):
@@ -215,7 +236,8 @@ def test_removing_a_family_member_leaves_the_other_signatures_valid(family):
     _sign_all(application, pa, spouse)
     app_services.person_remove(person=spouse, actor=application.representative.user)
     required = signatures.required_signatures(application)
-    assert [r.state for r in required] == ["signed"]
+    assert [r.key for r in required] == keys(pa, spouse)[:2]
+    assert [r.state for r in required] == ["signed", "signed"]
     assert status_of(application) == "client_signed"
 
 
@@ -230,7 +252,7 @@ def test_adding_an_adult_asks_for_their_signature(family):
     )  # fmt: skip
     assert status_of(application) == "awaiting_client_signature"
     assert [r.state for r in signatures.required_signatures(application)] == [
-        "signed", "signed", "pending",
+        "signed", "signed", "signed", "pending",
     ]  # fmt: skip
 
 
@@ -253,7 +275,7 @@ def test_signature_records_are_append_only(family):
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute(sql)
-    assert SignatureEvent.objects.count() == 2
+    assert SignatureEvent.objects.count() == 3
 
 
 def test_verify_signatures_passes_then_catches_a_change_made_in_the_database(family):
@@ -311,7 +333,8 @@ def test_the_signing_page_is_the_clients_only(family, rep_a, rep_b, client_brows
     application, *_ = family
     assert rep_a.get(sign_url(application)).status_code == 404
     assert rep_b.get(sign_url(application)).status_code == 404
-    other = factories.make_client(activated=True)
+    # Another client who has chosen their own password (or the temporary one redirects first).
+    other = factories.make_client(user=factories.make_user(role="client"), activated=True)
     assert signed_in(other.user).get(sign_url(application)).status_code == 404
     assert client_browser.get(sign_url(application)).status_code == 200
 
@@ -324,21 +347,20 @@ def test_the_client_signs_one_item_at_a_time_on_the_page(family, client_browser)
     assert pa.full_name.encode() in page.content
     wrong = client_browser.post(
         sign_url(application),
-        {"item": f"imm5669:{spouse.public_id}", "s1-typed_name": "Nobody", "s1-attest": "on"},
+        {"item": f"imm5669:{spouse.public_id}", "s2-typed_name": "Nobody", "s2-attest": "on"},
     )
     assert wrong.status_code == 400
     assert b"Type the name exactly as in the profile" in wrong.content
     assert b'value="Nobody"' in wrong.content  # nothing typed is lost
     missing = client_browser.post(
-        sign_url(application), {"item": f"imm5669:{spouse.public_id}", "s1-typed_name": "x"}
+        sign_url(application), {"item": f"imm5669:{spouse.public_id}", "s2-typed_name": "x"}
     )
     assert b"Confirm the statement to sign this item." in missing.content
-    for index, person in enumerate((pa, spouse)):
+    for index, key in enumerate(keys(pa, spouse)):
         response = client_browser.post(
             sign_url(application),
-            {"item": f"imm5669:{person.public_id}", f"s{index}-typed_name": pa.full_name,
-             f"s{index}-attest": "on"},
-        )  # fmt: skip
+            {"item": key, f"s{index}-typed_name": pa.full_name, f"s{index}-attest": "on"},
+        )
         assert response.status_code == 302
     assert status_of(application) == "client_signed"
     assert b"Nothing to sign now" in client_browser.get(sign_url(application)).content
@@ -358,7 +380,7 @@ def test_the_signing_page_query_count_does_not_grow_with_people(
         )  # fmt: skip
     with django_assert_max_num_queries(len(small.captured_queries)):
         page = client_browser.get(sign_url(application))
-    assert page.content.count(b"data-item=") == 6
+    assert page.content.count(b"data-item=") == 7  # the consent and six IMM 5669
 
 
 def test_the_task_list_shows_signatures_only_once_sent(family):
@@ -370,6 +392,7 @@ def test_the_task_list_shows_signatures_only_once_sent(family):
     application.refresh_from_db()
     tasks = {t.code: t for t in application_task_list(application) if t.kind == "signature"}
     assert set(tasks) == {
+        "signature:consent_declaration",
         f"signature:imm5669:{pa.public_id}",
         f"signature:imm5669:{spouse.public_id}",
         "declaration",

@@ -72,8 +72,8 @@ def ready(db, rep_a, application_a):
 def test_the_gate_lists_signatures_and_the_declaration_until_they_are_done(ready, rep_a):
     application, pa, spouse = ready
     codes = [m.code for m in submission.submission_gate(application)]
-    assert codes == [f"signature:imm5669:{pa.public_id}", f"signature:imm5669:{spouse.public_id}",
-                     "declaration"]  # fmt: skip
+    assert codes == ["signature:consent_declaration", f"signature:imm5669:{pa.public_id}",
+                     f"signature:imm5669:{spouse.public_id}", "declaration"]  # fmt: skip
     page = rep_a.get(url("submit", application))
     assert page.status_code == 200
     assert b"disabled" in page.content and b"Signature of Schedule A" in page.content
@@ -142,9 +142,13 @@ def test_submission_numbers_locks_stores_the_manifest_emails_both_and_renders_th
     record = Submission.objects.get()
     assert record.number == 1 and record.token == token
     assert record.application_number == application.application_number
+    # Every digital form of each person: IMM 0008 (the spouse's dependant pages), IMM 5669 and
+    # IMM 5406 (this program does not ask for IMM 5562).
     assert set(record.manifest["forms"]) == {
-        f"imm5669:{pa.public_id}", f"imm5669:{spouse.public_id}",
-    }  # fmt: skip
+        f"{form}:{person.public_id}"
+        for form in ("imm0008", "imm5669", "imm5406")
+        for person in (pa, spouse)
+    }
     assert record.manifest["files"] and all(
         len(f["sha256"]) == 64 for f in record.manifest["files"].values()
     )
@@ -188,7 +192,10 @@ def test_the_record_and_the_package_are_for_the_rep_and_the_client_only(
         download = browser.get(url("submission_package", application))
         assert download.status_code == 200
         assert b"".join(download.streaming_content).startswith(b"%PDF")
-    other = signed_in(factories.make_client(activated=True).user)
+    # Another client who has chosen their own password (a temporary one redirects first).
+    other = signed_in(
+        factories.make_client(user=factories.make_user(role="client"), activated=True).user
+    )
     for browser in (rep_b, other):
         assert browser.get(url("submission", application)).status_code == 404
         assert browser.get(url("submission_package", application)).status_code == 404

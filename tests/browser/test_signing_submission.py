@@ -58,7 +58,7 @@ def test_signing_and_submission_journey(browser, page, live_server, lang, mode, 
     page.goto(f"{base}/")
     visit(page, rf"{base}/$")
     page.locator('form[action$="/send-for-signature/"] button').click()
-    expect(page.locator('[data-testid="signatures-panel"] .text-bg-secondary')).to_have_count(2)
+    expect(page.locator('[data-testid="signatures-panel"] .text-bg-secondary')).to_have_count(3)
     assert_accessible(page)
 
     # The client signs in with their password and signs each item.
@@ -76,6 +76,8 @@ def test_signing_and_submission_journey(browser, page, live_server, lang, mode, 
     assert_accessible(client_page)
     sign_item(client_page, pa_key, pa.full_name.upper())
     visit(client_page, rf"{base}/sign/$")
+    sign_item(client_page, "consent_declaration", pa.full_name)  # the PA's IMM 0008 consent
+    visit(client_page, rf"{base}/sign/$")
     sign_item(client_page, spouse_key, spouse_signer)
     visit(client_page, rf"{base}/sign/$")
     expect(client_page.locator('[data-testid="sign-closed"]')).to_be_visible()
@@ -85,12 +87,14 @@ def test_signing_and_submission_journey(browser, page, live_server, lang, mode, 
     # The representative edits the spouse's IMM 5669: only that signature is needed again.
     from forms_imm.models import FormSection
 
-    data = FormSection.objects.get(person=spouse, section="personal").data
+    data = FormSection.objects.get(person=spouse, form="imm5669", section="personal").data
     save(application, spouse, "personal", {**data, "father_given_names": "Jacques"})
     page.goto(f"{base}/")
     visit(page, rf"{base}/$")
     expect(page.locator(f'[data-signature="{spouse_key}"] .text-bg-warning')).to_be_visible()
     expect(page.locator(f'[data-signature="{pa_key}"] .text-bg-success')).to_be_visible()
+    consent = page.locator('[data-signature="consent_declaration"] .text-bg-success')
+    expect(consent).to_be_visible()
     client_page.goto(f"{base}/sign/")
     expect(client_page.locator(f'section[data-item="{pa_key}"] .text-bg-success')).to_be_visible()
     sign_item(client_page, spouse_key, spouse_signer)
