@@ -57,6 +57,8 @@ class Side:
     image_document: object = None
     support_request: object = None
     mfa_reset: object = None
+    queued: object = None  # a submitted application (in the staff queue) with its submission
+    correction: object = None  # the client's open correction request on ``application``
     canaries: set[str] = field(default_factory=set)
 
 
@@ -92,7 +94,9 @@ def _side(letter: str) -> Side:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from accounts.services import mfa_reset_request_create
+    from applications.models import Application, Submission
     from applications.uploads import upload_check
+    from clients.models import CorrectionRequest
     from forms_imm.models import FormSection
     from tests.corpus import make_uploads
 
@@ -148,6 +152,29 @@ def _side(letter: str) -> Side:
         screenshots=[screenshot],
     )
     side.mfa_reset = mfa_reset_request_create(user=side.rep_user)
+    side.correction = CorrectionRequest.objects.create(
+        application=application,
+        topic=CorrectionRequest.Topic.OTHER,
+        message=f"CANARY-{letter} correction",
+        created_by=side.client_user,
+    )
+    side.queued = factories.make_application(
+        representative=rep,
+        client=application.client,
+        family_name=f"CANARY-{letter}-Queued",
+        status=Application.Status.SUBMITTED,
+        application_number=f"{letter}00000000{1 if letter == 'A' else 2}",
+    )
+    Submission.objects.create(
+        application=side.queued,
+        number=1,
+        token=uuid.uuid4(),
+        application_number=side.queued.application_number,
+        submitted_by=side.rep_user,
+        manifest={},
+        manifest_sha256="0" * 64,
+        package=side.pdf_document.file,
+    )
     side.canaries = {
         f"CANARY-{letter}",
         side.rep_user.email,
@@ -160,6 +187,8 @@ def _side(letter: str) -> Side:
         str(side.support_request.public_id),
         str(rep.public_id),
         str(rep.id_document.public_id),
+        str(side.queued.public_id),
+        str(side.correction.public_id),
     }
     return side
 
