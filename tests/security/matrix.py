@@ -533,28 +533,14 @@ RULES: list[Rule] = [
         superuser=NOBODY,
     ),  # fmt: skip
     admin_rule(
-        "admin:applications_submission_change",
+        *_each(EVIDENCE_MODELS, "change"),
         why="read-only rows",
         staff=NO_PERM,
         staff_perm="200/200/302 403",
         superuser="200/200/302 403",
     ),  # fmt: skip
     admin_rule(
-        "admin:applications_signatureevent_change",
-        why="the world has no signature: every object is missing (back to the list)",
-        staff=NO_PERM,
-        staff_perm="302 403|302",
-        superuser="302 403|302",
-    ),  # fmt: skip
-    admin_rule(
-        "admin:applications_signatureevent_history",
-        why="the world has no signature: every object is missing",
-        staff="302 302",
-        staff_perm="302 302",
-        superuser="302 302",
-    ),  # fmt: skip
-    admin_rule(
-        "admin:applications_submission_history",
+        *_each(EVIDENCE_MODELS, "history"),
         staff=NO_PERM_HISTORY,
         staff_perm=CAN_VIEW_HISTORY,
         superuser=CAN_VIEW_HISTORY,

@@ -94,7 +94,7 @@ def _side(letter: str) -> Side:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from accounts.services import mfa_reset_request_create
-    from applications.models import Application, Submission
+    from applications.models import Application, SignatureEvent, Submission
     from applications.uploads import upload_check
     from clients.models import CorrectionRequest
     from forms_imm.models import FormSection
@@ -164,6 +164,20 @@ def _side(letter: str) -> Side:
         family_name=f"CANARY-{letter}-Queued",
         status=Application.Status.SUBMITTED,
         application_number=f"{letter}00000000{1 if letter == 'A' else 2}",
+    )
+    SignatureEvent.objects.create(
+        application=side.queued,
+        form_key="imm5669",
+        form="imm5669",
+        signer=side.client_user,
+        signer_role="client",
+        capacity=SignatureEvent.Capacity.values[0],
+        typed_text=f"CANARY-{letter}-Given CANARY-{letter}-Queued",
+        attestation_version="1",
+        attestation_sha256="0" * 64,
+        content_json="{}",
+        content_sha256="0" * 64,
+        seal="0" * 64,
     )
     Submission.objects.create(
         application=side.queued,
