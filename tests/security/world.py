@@ -3,8 +3,10 @@
 Each side has a verified representative with an authenticator app, a client, an application
 with a principal applicant and a spouse, documents (a PDF with a file waiting to be combined,
 an image with its translation), a form section, a support request with a screenshot and an
-MFA reset request. Every name carries the side's canary (``CANARY-A``/``CANARY-B``), so a body
-that shows the other side's name, email or public id is a leak.
+MFA reset request; a client's correction request; and a second, submitted application (in the
+staff queue) with a signature and a submission whose package is the PDF. Every name carries
+the side's canary (``CANARY-A``/``CANARY-B``), so a body that shows the other side's name,
+email or public id is a leak.
 
 ``build_world()`` writes everything once; the modules that use it wrap it in a transaction
 that is rolled back when the module ends (``world_fixture``).
