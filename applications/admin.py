@@ -393,9 +393,13 @@ class ApplicationAdmin(admin.ModelAdmin):
             application=application,
         )
         if not staff.action_allowed(application, code):
-            form.add_error(
-                None, _("This action is not possible in the current state of the application.")
-            )
+            blocked = _("This action is not possible in the current state of the application.")
+            if not form.is_bound:  # a stale link: back to the application, with the reason
+                self.message_user(request, blocked, messages.ERROR)
+                return HttpResponseRedirect(
+                    reverse("admin:applications_application_change", args=[application.pk])
+                )
+            form.add_error(None, blocked)
         elif request.method == "POST" and form.is_valid():
             try:
                 staff.staff_action(

@@ -78,6 +78,8 @@ AUDIT_MODELS = ("accounts_auditevent", "accounts_storedfile")
 ACTION_MODELS = ("accounts_outboxemail", "accounts_mfaresetrequest")
 # Case records a processor views and changes; rows are never added or deleted in the admin.
 CASE_MODELS = ("applications_application", "clients_client", "support_supportrequest")
+# Evidence written by services (signatures, submissions): read-only for everyone.
+EVIDENCE_MODELS = ("applications_signatureevent", "applications_submission")
 
 
 def _each(models, suffix):
@@ -136,10 +138,8 @@ RULES: list[Rule] = [
     rule("accounts:home", default="302 405", anonymous="200 405"),
     rule(
         "accounts:start",
-        why="the client's start page; others are sent to theirs",
+        why="everyone is sent to their own start page (clients: clients:home)",
         default="302 405",
-        client_a="200 405",
-        client_b="200 405",
     ),  # fmt: skip
     rule(
         "accounts:session_keepalive", why="POST only; 204", default="405 204", anonymous="405 302"
@@ -276,7 +276,39 @@ RULES: list[Rule] = [
         rep_pending="302 302",
     ),
     rule(
+        "applications:submit",
+        why="the declaration and submit page; a POST without a declaration or token is a 404",
+        default="404 404",
+        anonymous="302 302",
+        rep_a="200/404/404 404",
+        rep_b="404/200/404 404",
+        rep_pending="302 302",
+    ),
+    rule(
+        "applications:submission",
+        "applications:submission_package",
+        why="the submission record and its PDF: the representative and the client of the "
+        "application only",
+        default="404 405",
+        anonymous="302 405",
+        client_a="200/404/404 405",
+        client_b="404/200/404 405",
+        rep_a="200/404/404 405",
+        rep_b="404/200/404 405",
+    ),
+    rule(
+        "applications:sign",
+        why="the client signs their own application; a POST without an item is a 404",
+        default="404 404",
+        anonymous="302 302",
+        client_a="200/404/404 404",
+        client_b="404/200/404 404",
+    ),
+    rule(
         "applications:client_resend",
+        "applications:correction_resolve",
+        "applications:send_for_signature",
+        "applications:withdraw",
         "applications:document_combine",
         "applications:document_parts_remove",
         why="POST-only actions",
@@ -304,6 +336,42 @@ RULES: list[Rule] = [
         client_b="404/200/404 405",
         rep_a="200/404/404 405",
         rep_b="404/200/404 405",
+    ),
+    # --- the client's own pages: clients only, their own application ----------------------------
+    rule(
+        "clients:home",
+        why="clients only; others 404",
+        default="404 405",
+        anonymous="302 405",
+        client_a="200 405",
+        client_b="200 405",
+    ),
+    rule(
+        "clients:set_password",
+        why="an activated client is sent home",
+        default="404 404",
+        anonymous="302 302",
+        client_a="302 302",
+        client_b="302 302",
+    ),
+    rule(
+        "clients:application",
+        "clients:document_image",
+        "clients:document_page",
+        "clients:document_preview",
+        why="read-only pages of the client's own application",
+        default="404 405",
+        anonymous="302 405",
+        client_a="200/404/404 405",
+        client_b="404/200/404 405",
+    ),
+    rule(
+        "clients:correction_new",
+        why="an incomplete POST shows the errors (200)",
+        default="404 404",
+        anonymous="302 302",
+        client_a="200/404/404 200/404/404",
+        client_b="404/200/404 404/200/404",
     ),
     # --- the requester's support requests --------------------------------------------------------
     rule(
@@ -425,6 +493,57 @@ RULES: list[Rule] = [
         staff=NO_PERM,
         staff_perm=NO_PERM,
         superuser="200/200/302 403/403/302",
+    ),  # fmt: skip
+    # staff processing of submitted applications (applications.staff): the application admin
+    # is read-only; every change goes through an action page, each behind its own permission.
+    admin_rule(
+        "admin:applications_application_change",
+        why="read-only: a POST is refused",
+        staff=NO_PERM,
+        staff_perm="200/200/302 403",
+        superuser="200/200/302 403",
+    ),  # fmt: skip
+    admin_rule(
+        "admin:applications_application_act",
+        "admin:applications_application_request_documents",
+        why="confirmation forms: an incomplete POST shows the errors",
+        staff=NO_PERM,
+        staff_perm="200/200/404 200/200/404",
+        superuser="200/200/404 200/200/404",
+    ),  # fmt: skip
+    admin_rule(
+        "admin:applications_application_print",
+        why="the printable form: GET only",
+        staff="403 405",
+        staff_perm="200/200/404 405",
+        superuser="200/200/404 405",
+    ),  # fmt: skip
+    # evidence: read-only for everyone, even a superuser
+    admin_rule(
+        *_each(EVIDENCE_MODELS, "changelist"),
+        staff=NO_PERM,
+        staff_perm="200 200",
+        superuser="200 200",
+    ),  # fmt: skip
+    admin_rule(
+        *_each(EVIDENCE_MODELS, "add"),
+        *_each(EVIDENCE_MODELS, "delete"),
+        staff=NO_PERM,
+        staff_perm=NO_PERM,
+        superuser=NOBODY,
+    ),  # fmt: skip
+    admin_rule(
+        *_each(EVIDENCE_MODELS, "change"),
+        why="read-only rows",
+        staff=NO_PERM,
+        staff_perm="200/200/302 403",
+        superuser="200/200/302 403",
+    ),  # fmt: skip
+    admin_rule(
+        *_each(EVIDENCE_MODELS, "history"),
+        staff=NO_PERM_HISTORY,
+        staff_perm=CAN_VIEW_HISTORY,
+        superuser=CAN_VIEW_HISTORY,
     ),  # fmt: skip
     # processor models
     admin_rule(

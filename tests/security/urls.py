@@ -17,7 +17,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 # Arguments that name a stored object: a URL that takes one is requested for own, foreign and
 # missing objects.
-OBJECT_KWARGS = {"public_id", "person_id", "document_id", "object_id", "id", "content_type_id"}
+OBJECT_KWARGS = {
+    "public_id", "person_id", "document_id", "correction_id", "object_id", "id", "content_type_id",
+}  # fmt: skip
 # Arguments that are not objects (tokens, page numbers): a fixed value each.
 PLAIN_KWARGS = {
     "key": "MA:1vXyz:bogus-key",
@@ -28,6 +30,7 @@ PLAIN_KWARGS = {
     "section": "background",
     "url": "no-such-page/",
     "app_label": "applications",
+    "code": "check_start",  # a staff action the world's submitted application allows
 }
 MISSING_PK = 999_999_999
 
@@ -92,7 +95,7 @@ def _admin_instance(model, side, which: str):
         "accounts.user": side.client_user,
         "accounts.storedfile": side.pdf_document.file,
         "accounts.mfaresetrequest": side.mfa_reset,
-        "applications.application": application,
+        "applications.application": side.queued,  # the admin lists submitted ones only
         "clients.client": application.client,
         "representatives.representative": application.representative,
         "support.supportrequest": side.support_request,
@@ -119,11 +122,18 @@ def _object_values(url: UrlName, side) -> dict:
         "person_id": side.spouse.public_id,
         "document_id": side.pdf_document.public_id,
         "slot_key": side.pdf_document.slot_key,
+        "correction_id": side.correction.public_id,
     }
     name = url.name
     if name.startswith("forms_imm:"):
         values["person_id"] = pa.public_id
     if name in ("applications:document_image", "applications:document_translation"):
+        values["document_id"] = side.image_document.public_id
+    if name in ("applications:submission", "applications:submission_package"):
+        values["public_id"] = side.queued.public_id
+    if name == "admin:applications_application_print":
+        values["person_id"] = side.queued.principal_applicant.public_id
+    if name == "clients:document_image":
         values["document_id"] = side.image_document.public_id
     if name == "support:request_detail":
         values["public_id"] = side.support_request.public_id
@@ -154,6 +164,7 @@ def kwargs_for(url: UrlName, world, obj: str) -> dict:
             "public_id": uuid.uuid4(),
             "person_id": uuid.uuid4(),
             "document_id": uuid.uuid4(),
+            "correction_id": uuid.uuid4(),
             "slot_key": "passport",
             "object_id": MISSING_PK,
             "id": MISSING_PK,

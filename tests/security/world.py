@@ -3,8 +3,10 @@
 Each side has a verified representative with an authenticator app, a client, an application
 with a principal applicant and a spouse, documents (a PDF with a file waiting to be combined,
 an image with its translation), a form section, a support request with a screenshot and an
-MFA reset request. Every name carries the side's canary (``CANARY-A``/``CANARY-B``), so a body
-that shows the other side's name, email or public id is a leak.
+MFA reset request; a client's correction request; and a second, submitted application (in the
+staff queue) with a signature and a submission whose package is the PDF. Every name carries
+the side's canary (``CANARY-A``/``CANARY-B``), so a body that shows the other side's name,
+email or public id is a leak.
 
 ``build_world()`` writes everything once; the modules that use it wrap it in a transaction
 that is rolled back when the module ends (``world_fixture``).
@@ -57,6 +59,8 @@ class Side:
     image_document: object = None
     support_request: object = None
     mfa_reset: object = None
+    queued: object = None  # a submitted application (in the staff queue) with its submission
+    correction: object = None  # the client's open correction request on ``application``
     canaries: set[str] = field(default_factory=set)
 
 
@@ -92,7 +96,9 @@ def _side(letter: str) -> Side:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from accounts.services import mfa_reset_request_create
+    from applications.models import Application, SignatureEvent, Submission
     from applications.uploads import upload_check
+    from clients.models import CorrectionRequest
     from forms_imm.models import FormSection
     from tests.corpus import make_uploads
 
@@ -148,6 +154,43 @@ def _side(letter: str) -> Side:
         screenshots=[screenshot],
     )
     side.mfa_reset = mfa_reset_request_create(user=side.rep_user)
+    side.correction = CorrectionRequest.objects.create(
+        application=application,
+        topic=CorrectionRequest.Topic.OTHER,
+        message=f"CANARY-{letter} correction",
+        created_by=side.client_user,
+    )
+    side.queued = factories.make_application(
+        representative=rep,
+        client=application.client,
+        family_name=f"CANARY-{letter}-Queued",
+        status=Application.Status.SUBMITTED,
+        application_number=f"{letter}00000000{1 if letter == 'A' else 2}",
+    )
+    SignatureEvent.objects.create(
+        application=side.queued,
+        form_key="imm5669",
+        form="imm5669",
+        signer=side.client_user,
+        signer_role="client",
+        capacity=SignatureEvent.Capacity.values[0],
+        typed_text=f"CANARY-{letter}-Given CANARY-{letter}-Queued",
+        attestation_version="1",
+        attestation_sha256="0" * 64,
+        content_json="{}",
+        content_sha256="0" * 64,
+        seal="0" * 64,
+    )
+    Submission.objects.create(
+        application=side.queued,
+        number=1,
+        token=uuid.uuid4(),
+        application_number=side.queued.application_number,
+        submitted_by=side.rep_user,
+        manifest={},
+        manifest_sha256="0" * 64,
+        package=side.pdf_document.file,
+    )
     side.canaries = {
         f"CANARY-{letter}",
         side.rep_user.email,
@@ -160,6 +203,8 @@ def _side(letter: str) -> Side:
         str(side.support_request.public_id),
         str(rep.public_id),
         str(rep.id_document.public_id),
+        str(side.queued.public_id),
+        str(side.correction.public_id),
     }
     return side
 

@@ -118,6 +118,16 @@ def test_an_action_in_the_wrong_state_shows_an_error(supervisor):
     assert application.status == "submitted"
 
 
+def test_opening_an_action_in_the_wrong_state_goes_back_with_the_reason(supervisor):
+    # A stale link to an action the state no longer allows was a server error (unbound form).
+    application = _app("submitted")
+    response = supervisor.get(act_url(application, "approve"), follow=True)
+    assert response.redirect_chain[-1][0].endswith(f"/application/{application.pk}/change/")
+    assert "not possible in the current state" in response.content.decode()
+    application.refresh_from_db()
+    assert application.status == "submitted"
+
+
 def test_a_processing_officer_cannot_approve(officer):
     application = _app("in_process")
     assert officer.get(act_url(application, "approve")).status_code == 403
