@@ -37,6 +37,8 @@ BASE_URL = "https://package.invalid/"
 def _fetcher():
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+    _strict_pillow()
+
     class StaticOnlyFetcher(URLFetcher):
         """Serves ``{STATIC_URL}...`` from the vendored static files; refuses the rest."""
 
@@ -109,6 +111,8 @@ def package_html(submission: Submission) -> list[str]:
 
 def package_render(submission: Submission) -> bytes:
     from weasyprint import HTML
+
+    _strict_pillow()
 
     fetcher = _fetcher()
     with translation.override("en"):
@@ -188,3 +192,13 @@ def submission_package_failed(*, submission_id: int) -> None:
 def pending_packages() -> list[int]:
     """Submissions whose package is still missing (the sweeper republishes them)."""
     return list(Submission.objects.filter(package__isnull=True).values_list("pk", flat=True)[:100])
+
+
+def _strict_pillow() -> None:
+    """Importing WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES, which would let the
+    upload pipeline accept truncated images in any process that rendered a package (the web
+    process too, where tasks run in-process). Every image it embeds already passed that
+    pipeline, so the strict default loses nothing."""
+    from PIL import ImageFile
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = False

@@ -284,11 +284,14 @@ def check_image(
     content: bytes, *, kind: str, min_width: int | None = None, min_height: int | None = None
 ) -> tuple[bytes, int, int]:
     """Decode fully, apply orientation, check sizes, re-encode. Returns (bytes, width, height)."""
-    from PIL import Image, ImageOps
+    from PIL import Image, ImageFile, ImageOps
 
     image_format = {"jpeg": "JPEG", "png": "PNG"}[kind]
     max_pixels = _setting("IMAGE_MAX_PIXELS", 40_000_000)
     Image.MAX_IMAGE_PIXELS = max_pixels
+    # A truncated image is refused. WeasyPrint switches Pillow's process-wide flag on when it
+    # is imported (applications.package switches it back); never decode leniently here.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     megapixels = _megabytes(max_pixels)
     try:
         with warnings.catch_warnings():

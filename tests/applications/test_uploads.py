@@ -487,3 +487,31 @@ def test_the_heaviest_files_stay_under_256_mb_of_memory(tmp_path):
         "accepted", "accepted", "office_too_large", "image_too_many_pixels", "accepted"
     ]  # fmt: skip
     assert int(peak_mb) < 256, f"peak RSS {peak_mb} MB"
+
+
+def test_a_truncated_image_is_refused_even_after_a_package_render_imported_weasyprint(
+    settings, rep_a_user
+):
+    """Importing WeasyPrint turns Pillow's process-wide LOAD_TRUNCATED_IMAGES on; the pipeline
+    must stay strict in a process that rendered a package (tasks run in-process in `make run`)."""
+    import weasyprint  # noqa: F401  (the import is what flips the flag)
+    from PIL import ImageFile
+
+    from applications import package
+    from tests.corpus.make_uploads import truncated_jpeg
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = True  # as WeasyPrint leaves it
+    try:
+        form = DocumentForm(
+            data={},
+            files={"document": upload("photo.jpg", truncated_jpeg())},
+            actor=rep_a_user,
+            field_options={"allowed_kinds": {"jpeg", "png", "pdf"}},
+        )
+        assert not form.is_valid()
+        assert form.errors.as_data()["document"][0].code == "image_corrupt"
+        ImageFile.LOAD_TRUNCATED_IMAGES = True
+        package._strict_pillow()  # what every render does after importing WeasyPrint
+        assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
