@@ -1,16 +1,17 @@
-"""Journey: send for signature, the client signs (password sign-in), an edit invalidates only
+"""Journey: send for signature, the client signs in with the temporary password, chooses a
+password, reviews and signs; an edit invalidates only
 the spouse's signature, re-signing, the declaration, submission and the package. axe EN/FR."""
 
 import re
 
 import pypdfium2
 import pytest
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from playwright.sync_api import expect
 
 from accounts.models import OutboxEmail
 from applications.models import Application, Submission
+from clients.services import client_invite
 from tests import factories
 from tests.applications.submission_helpers import make_ready
 from tests.applications.test_signatures import save
@@ -34,13 +35,14 @@ def sign_item(page, key, name):
 
 
 @pytest.mark.parametrize(("lang", "mode"), [("en", "pa_signs_all"), ("fr", "each_adult_signs")])
-def test_signing_and_submission_journey(browser, page, live_server, lang, mode, rep_a, rep_a_user):
-    client = factories.make_client(activated=True, email=f"journey-{lang}@example.test")
-    client.user.set_password(factories.PASSWORD)
-    client.user.save()
-    EmailAddress.objects.create(
-        user=client.user, email=client.user.email, verified=True, primary=True
-    )
+def test_signing_and_submission_journey(
+    browser, page, live_server, outbox, lang, mode, rep_a, rep_a_user
+):
+    # The client was invited with a temporary password (application_create does the same).
+    email = f"journey-{lang}@example.test"
+    client = client_invite(email=email, name="Alex Journey", actor=rep_a_user).client
+    (invitation,) = outbox.to(email, "client_temporary_password")
+    temporary = invitation["context"]["temporary_password"]
     application = factories.make_application(
         representative=rep_a_user.representative, client=client,
         family_name="Journey", given_names="Alex",
@@ -61,13 +63,30 @@ def test_signing_and_submission_journey(browser, page, live_server, lang, mode, 
     expect(page.locator('[data-testid="signatures-panel"] .text-bg-secondary')).to_have_count(3)
     assert_accessible(page)
 
-    # The client signs in with their password and signs each item.
+    # The client signs in with the temporary password, must choose their own password at
+    # once, then signs each item.
     context = browser.new_context(base_url=live_server.url, locale="en-CA")
     client_page = context.new_page()
     client_page.goto(f"/{lang}/auth/login/?next={base}/sign/")
-    client_page.fill("#id_login", client.user.email)
-    client_page.fill("#id_password", factories.PASSWORD)
+    client_page.fill("#id_login", email)
+    client_page.fill("#id_password", temporary)
     client_page.locator("#id_password").press("Enter")
+    expect(client_page.locator("#id_password1")).to_be_visible()
+    client_page.goto(f"{base}/sign/")  # nothing else is open before the password is chosen
+    expect(client_page.locator("#id_password1")).to_be_visible()
+    client_page.fill("#id_password1", "correct horse battery staple 7")
+    client_page.fill("#id_password2", "correct horse battery staple 7")
+    client_page.locator("#id_password2").press("Enter")
+    client.refresh_from_db()
+    assert client.activated_at is not None
+    client_page.goto(f"{base}/sign/")
+    visit(client_page, rf"{base}/sign/$")
+    # The client reads what they sign: the spouse's IMM 5669, read-only, laid out like the form.
+    review = client_page.locator(f'a[href$="/forms/{spouse.public_id}/imm5669/print/"]')
+    review.first.click()
+    expect(client_page.locator("body")).to_contain_text(spouse.family_name)
+    expect(client_page.locator("input, textarea, select")).to_have_count(0)
+    client_page.go_back()
     visit(client_page, rf"{base}/sign/$")
     spouse_signer = spouse.full_name if mode == "each_adult_signs" else pa.full_name
     pa_key, spouse_key = f"imm5669:{pa.public_id}", f"imm5669:{spouse.public_id}"
