@@ -333,3 +333,43 @@ def _confirmation_emails(application: Application, submission: Submission) -> No
         key=f"submitted-client:{submission.public_id}",
         language=client_language(application.client),
     )
+
+
+# --- verification -------------------------------------------------------------------------------
+
+
+def submissions_verify(*, application_id=None) -> list:
+    """Check every submission's manifest against its stored hash and every file it lists
+    against the bytes in storage (QUALITY.md §5, Verification): a manifest edited in the
+    database, or a file changed or lost in storage, is a mismatch. Returns
+    ``signatures.Mismatch`` rows (``signature_id`` holds the submission's id)."""
+    from .models import Document
+    from .signatures import Mismatch
+
+    problems = []
+    submissions = Submission.objects.select_related("application").order_by("application_id", "id")
+    if application_id is not None:
+        submissions = submissions.filter(application__public_id=application_id)
+    for submission in submissions.iterator(chunk_size=100):
+        application = str(submission.application.public_id)
+        item = f"submission:{submission.number}"
+        if hashlib.sha256(canonical_json(submission.manifest)).hexdigest() != (
+            submission.manifest_sha256
+        ):
+            problems.append(Mismatch(application, item, submission.pk, "manifest"))
+        files = submission.manifest.get("files") or {}
+        documents = Document.objects.filter(public_id__in=list(files)).select_related("file")
+        by_id = {str(document.public_id): document for document in documents}
+        for public_id, entry in files.items():
+            document = by_id.get(public_id)
+            try:
+                with document.file.file.open("rb") as handle:
+                    digest = hashlib.sha256()
+                    for chunk in iter(lambda handle=handle: handle.read(1 << 20), b""):
+                        digest.update(chunk)
+            except (AttributeError, OSError):  # no document row, or the file is gone
+                problems.append(Mismatch(application, f"file:{public_id}", submission.pk, "lost"))
+                continue
+            if digest.hexdigest() != entry.get("sha256"):
+                problems.append(Mismatch(application, f"file:{public_id}", submission.pk, "file"))
+    return problems

@@ -177,6 +177,45 @@ def test_submission_numbers_locks_stores_the_manifest_emails_both_and_renders_th
 
 
 @pytest.mark.django_db
+def test_verification_catches_an_edited_manifest_and_a_changed_or_lost_file(
+    ready, rep_a, django_capture_on_commit_callbacks
+):
+    from django.core.management import CommandError
+
+    from applications.models import Document
+    from applications.submission import submissions_verify
+
+    application, *_ = ready
+    sign_everything(application)
+    declare(application)
+    with django_capture_on_commit_callbacks(execute=True):
+        rep_a.post(url("submit", application), {"submission_token": str(uuid.uuid4())})
+    record = Submission.objects.get()
+    assert submissions_verify() == []
+    # A file changed in storage after submission.
+    listed = list(record.manifest["files"])
+    document = Document.objects.select_related("file").get(public_id=listed[0])
+    with document.file.file.open("wb") as handle:
+        handle.write(b"%PDF-1.4 changed behind the portal")
+    # Another one lost.
+    lost = Document.objects.select_related("file").get(public_id=listed[1])
+    lost.file.file.storage.delete(lost.file.file.name)
+    # And the manifest edited in the database.
+    manifest = {**record.manifest, "application_number": "Z999999999"}
+    Submission.objects.filter(pk=record.pk).update(manifest=manifest)
+    found = {(p.form_key, p.problem) for p in submissions_verify()}
+    assert found == {
+        ("submission:1", "manifest"),
+        (f"file:{listed[0]}", "file"),
+        (f"file:{listed[1]}", "lost"),
+    }
+    out = StringIO()
+    with pytest.raises(CommandError):
+        call_command("verify_signatures", stdout=out)
+    assert "check=manifest" in out.getvalue() and "check=lost" in out.getvalue()
+
+
+@pytest.mark.django_db
 def test_the_record_and_the_package_are_for_the_rep_and_the_client_only(
     ready, rep_a, rep_b, django_capture_on_commit_callbacks
 ):
