@@ -33,6 +33,7 @@ from .forms import (
     StrictMixin,
     TextField,
 )
+from .imm5669 import NoneOrRowsMixin
 from .printing import NONE_LITERAL, Cells
 from .spec import FormSpec, ProfileField, Section, TableSpec
 
@@ -414,29 +415,14 @@ def family_initial(stored: dict, context) -> dict:
 # --- Sections B and C: children, brothers and sisters --------------------------------------------
 
 
-class NotApplicableOrRowsMixin:
+class NotApplicableOrRowsMixin(NoneOrRowsMixin):
     """An explicit "Not applicable" for an empty table (forms.md §2.6): ticked, or rows."""
 
     none_field = "not_applicable"
-    table_name = ""
-
-    def clean_strict(self, cleaned):
-        super().clean_strict(cleaned)
-        rows = self.table_sizes.get(self.table_name, 0)
-        if cleaned.get(self.none_field) and rows:
-            _error(
-                self,
-                self.none_field,
-                _("You ticked “Not applicable” but listed people. Remove the rows or untick it."),
-                "not_applicable_with_rows",
-            )
-        elif not cleaned.get(self.none_field) and not rows:
-            _error(
-                self,
-                self.none_field,
-                _("Add at least one person, or tick “Not applicable”."),
-                "not_applicable_or_rows",
-            )
+    both_message = _("You ticked “Not applicable” but listed people. Remove the rows or untick it.")
+    both_code = "not_applicable_with_rows"
+    neither_message = _("Add at least one person, or tick “Not applicable”.")
+    neither_code = "not_applicable_or_rows"
 
 
 class RelativeEditForm(RowForm):

@@ -90,29 +90,26 @@ class DatedRowMixin:
 
 
 class NoneOrRowsMixin:
-    """The "None" control of a table (forms.md §2.6): ticked, or at least one row, not both."""
+    """The "None" control of a table (forms.md §2.6): ticked, or at least one row, not both.
+    Subclasses name their control and word its messages (IMM 5406 says "Not applicable")."""
 
     none_field = "no_rows"
     table_name = ""
+    both_message = _("You ticked “None” but listed rows. Remove the rows or untick “None”.")
+    both_code = "none_with_rows"
+    neither_message = _("Add at least one row, or tick “None”.")
+    neither_code = "none_or_rows"
 
     def clean_strict(self, cleaned):
         super().clean_strict(cleaned)
         rows = self.table_sizes.get(self.table_name, 0)
         if cleaned.get(self.none_field) and rows:
-            self.add_error(
-                self.none_field,
-                django_forms.ValidationError(
-                    _("You ticked “None” but listed rows. Remove the rows or untick “None”."),
-                    code="none_with_rows",
-                ),
-            )
+            message, code = self.both_message, self.both_code
         elif not cleaned.get(self.none_field) and not rows:
-            self.add_error(
-                self.none_field,
-                django_forms.ValidationError(
-                    _("Add at least one row, or tick “None”."), code="none_or_rows"
-                ),
-            )
+            message, code = self.neither_message, self.neither_code
+        else:
+            return
+        self.add_error(self.none_field, django_forms.ValidationError(message, code=code))
 
 
 def _month_fields(*, present_label=None):
