@@ -36,11 +36,11 @@ run: install compile-messages ## Set up and serve http://127.0.0.1:8000 with dev
 	$(RUN_ENV) $(MANAGE) demo_data
 	$(RUN_ENV) $(MANAGE) runserver $(HOST):$(PORT)
 
-test: install compile-messages ## Run the whole suite on PostgreSQL and Redis (browser tests included)
-	$(TEST_ENV) $(PY) -m pytest --create-db -n $(PYTEST_WORKERS) -m "not deep" $(PYTEST_ARGS)
+test: install compile-messages ## Run the whole suite on PostgreSQL and Redis (browser tests included), slowest 25 printed
+	$(TEST_ENV) $(PY) -m pytest --create-db -n $(PYTEST_WORKERS) -m "not deep" --durations=25 $(PYTEST_ARGS)
 
 test-deep: install compile-messages ## Run the full-size versions of the heavy suites
-	HYPOTHESIS_PROFILE=deep $(TEST_ENV) $(PY) -m pytest --create-db -n $(PYTEST_WORKERS) -m "deep or not deep" $(PYTEST_ARGS)
+	HYPOTHESIS_PROFILE=deep $(TEST_ENV) $(PY) -m pytest --create-db -n $(PYTEST_WORKERS) -m "deep or not deep" --durations=25 $(PYTEST_ARGS)
 
 lint: install ## ruff, bandit, migrations check, translation completeness
 	$(VENV)/bin/ruff check .
