@@ -14,7 +14,7 @@ TEST_ENV := DJANGO_SETTINGS_MODULE=portal.settings_test
 PYTEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: compile-messages help run test test-deep lint fmt messages check-messages install migrate demo bench load audit clean
+.PHONY: compile-messages help run test test-deep lint fmt messages check-messages install migrate demo bench load audit restore-drill clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[1m%-16s\033[0m %s\n", $$1, $$2}'
@@ -75,3 +75,6 @@ audit: install ## Check dependencies for known vulnerabilities (needs a vulnerab
 
 clean: ## Remove the virtual environment and generated files
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+
+restore-drill: install ## Dump the database, restore it into a scratch database, verify signatures, files and audit chain
+	$(MANAGE) restore_drill $(DRILL_ARGS)

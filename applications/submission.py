@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.errors import WrongState
+from accounts.files import file_sha256
 from accounts.queue import publish_after_commit
 from accounts.services import email_send
 from clients.services import client_language
@@ -362,14 +363,10 @@ def submissions_verify(*, application_id=None) -> list:
         by_id = {str(document.public_id): document for document in documents}
         for public_id, entry in files.items():
             document = by_id.get(public_id)
-            try:
-                with document.file.file.open("rb") as handle:
-                    digest = hashlib.sha256()
-                    for chunk in iter(lambda handle=handle: handle.read(1 << 20), b""):
-                        digest.update(chunk)
-            except (AttributeError, OSError):  # no document row, or the file is gone
+            digest = file_sha256(document.file.file) if document is not None else None
+            if digest is None:  # no document row, or the file is gone
                 problems.append(Mismatch(application, f"file:{public_id}", submission.pk, "lost"))
                 continue
-            if digest.hexdigest() != entry.get("sha256"):
+            if digest != entry.get("sha256"):
                 problems.append(Mismatch(application, f"file:{public_id}", submission.pk, "file"))
     return problems
