@@ -144,7 +144,7 @@ def submission_package_build(*, submission_id: int) -> str:
     )
     content = package_render(submission)
     digest = hashlib.sha256(content).hexdigest()
-    name = f"{PACKAGE_FOLDER}/{submission.public_id}-{submission.manifest_sha256[:16]}.pdf"
+    name = package_name(submission)
     try:
         target = Path(default_storage.path(name))
     except NotImplementedError:  # object storage: an upload is atomic already
@@ -185,6 +185,11 @@ def submission_package_build(*, submission_id: int) -> str:
         if target is not None:
             temporary.unlink(missing_ok=True)  # gone already once renamed
     return "rendered"
+
+
+def package_name(submission: Submission) -> str:
+    """Where a submission's package is stored: one name per submission and manifest."""
+    return f"{PACKAGE_FOLDER}/{submission.public_id}-{submission.manifest_sha256[:16]}.pdf"
 
 
 def _write_temporary(target: Path, content: bytes) -> Path:
