@@ -55,10 +55,7 @@ def submission_package_render_task(self, submission_id: int) -> str:
 
 @shared_task(name="applications.tasks.submission_package_sweep_task")
 def submission_package_sweep_task() -> int:
-    """Publish again the packages still missing (a lost task or a dead worker)."""
-    from .package import pending_packages
+    """Publish again the packages still missing (a lost task or a dead worker; beat)."""
+    from .package import package_sweep
 
-    pending = pending_packages()
-    for submission_id in pending:
-        submission_package_render_task.apply_async(args=(submission_id,), retry=False)
-    return len(pending)
+    return len(package_sweep())
