@@ -191,6 +191,45 @@ class ProgramIntake(models.Model):
         return None if not self.cap else self.used / self.cap
 
 
+class IntakeChange(models.Model):
+    """One change of a program's intake made by staff (applications.intake): who, when, the
+    state and cap before and after, and how many representatives were warned. Append-only:
+    written by ``program_intake_change`` only, shown read-only in the admin."""
+
+    program = models.ForeignKey(
+        Program, on_delete=models.PROTECT, related_name="intake_changes", verbose_name=_("program")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    at = models.DateTimeField(_("changed at"), default=timezone.now)
+    old_state = models.CharField(
+        _("state before"), max_length=20, choices=ProgramIntake.State.choices
+    )
+    new_state = models.CharField(
+        _("state after"), max_length=20, choices=ProgramIntake.State.choices
+    )
+    old_cap = models.PositiveIntegerField(_("cap before"), null=True, blank=True)
+    new_cap = models.PositiveIntegerField(_("cap after"), null=True, blank=True)
+    representatives_warned = models.PositiveIntegerField(_("representatives warned"), default=0)
+
+    class Meta:
+        ordering = ("-at", "-id")
+        verbose_name = _("intake change")
+        verbose_name_plural = _("intake changes")
+        indexes = [
+            # The intake page (applications.admin.ProgramAdmin.intake_view) shows one
+            # program's latest changes.
+            models.Index(fields=["program", "-at"], name="intake_change_recent"),
+        ]
+
+    def __str__(self):
+        return f"{self.old_state} -> {self.new_state} at {self.at:%Y-%m-%d %H:%M}"
+
+
 class ChecklistItem(models.Model):
     """A PDF form or supporting document a program asks for, per person role.
 
@@ -329,11 +368,12 @@ class ApplicationQuerySet(models.QuerySet):
         # PostgreSQL walk the app_rep_updated index in order and stop after one page.
         return (
             self.filter(representative_id=representative.pk)
-            .select_related("program", "client__user", "principal_applicant")
+            .select_related("program__intake", "client__user", "principal_applicant")
             .only(
                 "public_id", "status", "application_number", "tasks_done", "tasks_total",
                 "updated_at", "created_at",
                 "program__code", "program__name_en", "program__name_fr",
+                "program__intake__state", "program__intake__program",
                 "client__public_id", "client__activated_at",
                 "client__temporary_password_expires_at",
                 "client__temporary_password_used_at", "client__user__email",

@@ -66,18 +66,22 @@ def _fetcher():
     return StaticOnlyFetcher()
 
 
-def package_html(submission: Submission) -> list[str]:
-    """The HTML documents of the package, in order (one per form, then the evidence)."""
-    application = submission.application
-    people = list(application.people.order_by("created_at", "id"))
-    rows = section_rows(application, with_data=True)
-    today = timezone.localdate(submission.submitted_at)
+def forms_html(application, *, people, rows, today, draft: bool = False) -> list[str]:
+    """One HTML document per digital form each person needs, with its print template.
+
+    In the package every form is complete; a draft (``draft=True``) says which forms are not
+    complete yet and carries the "draft, not submitted" mark on every page."""
     documents = []
     for person_form in sections_for(application, people=people, rows=rows, today=today):
         spec = person_form.form
         person = person_form.person
         context = SectionContext(application=application, person=person, today=today)
         answers = {s.section.slug: s.row.data for s in person_form.sections if s.row}
+        complete = not draft or all(
+            s.row is not None and s.row.state == "complete"
+            for s in person_form.sections
+            if s.section.required
+        )
         documents.append(
             render_to_string(
                 spec.print_template,
@@ -85,11 +89,22 @@ def package_html(submission: Submission) -> list[str]:
                     "application": application,
                     "form_spec": spec,
                     "person": person,
-                    "complete": True,
+                    "complete": complete,
+                    "draft_mark": draft,
                     **spec.print_context(answers, context),
                 },
             )
         )
+    return documents
+
+
+def package_html(submission: Submission) -> list[str]:
+    """The HTML documents of the package, in order (one per form, then the evidence)."""
+    application = submission.application
+    people = list(application.people.order_by("created_at", "id"))
+    rows = section_rows(application, with_data=True)
+    today = timezone.localdate(submission.submitted_at)
+    documents = forms_html(application, people=people, rows=rows, today=today)
     names = {p.public_id: p.full_name for p in people}
     signatures = list(
         SignatureEvent.objects.filter(application=application)
@@ -117,19 +132,44 @@ def package_html(submission: Submission) -> list[str]:
     return documents
 
 
-def package_render(submission: Submission) -> bytes:
+def _pdf(documents: list[str]) -> bytes:
+    """Render HTML documents with WeasyPrint and join their pages into one PDF."""
     from weasyprint import HTML
 
     _strict_pillow()
 
     fetcher = _fetcher()
-    with translation.override("en"):
-        rendered = [
-            HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render()
-            for html in package_html(submission)
-        ]
+    rendered = [
+        HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render() for html in documents
+    ]
     pages = [page for document in rendered for page in document.pages]
     return rendered[0].copy(pages).write_pdf()
+
+
+def package_render(submission: Submission) -> bytes:
+    with translation.override("en"):
+        return _pdf(package_html(submission))
+
+
+def draft_html(application) -> list[str]:
+    """A draft export (issue 8 item 4): a cover page, then every digital form as completed
+    so far; every page says "draft, not submitted"."""
+    people = list(application.people.order_by("created_at", "id"))
+    rows = section_rows(application, with_data=True)
+    now = timezone.now()
+    forms = forms_html(
+        application, people=people, rows=rows, today=timezone.localdate(now), draft=True
+    )
+    cover = render_to_string(
+        "applications/package/draft_cover.html",
+        {"application": application, "people": people, "generated_at": now, "draft_mark": True},
+    )
+    return [cover, *forms]
+
+
+def draft_render(application) -> bytes:
+    """The draft as one PDF, in the language of the request (the representative's)."""
+    return _pdf(draft_html(application))
 
 
 def submission_package_build(*, submission_id: int) -> str:

@@ -62,6 +62,9 @@ class Missing:
     url: str | None = None
 
 
+PROGRAM_NOT_OPEN = Missing("program", _("The program does not accept applications now."))
+
+
 def _detail_url(application: Application, suffix: str = "") -> str:
     return reverse("applications:detail", kwargs={"public_id": application.public_id}) + suffix
 
@@ -113,7 +116,7 @@ def submission_gate(application: Application, *, people=None, latest=None) -> li
         or intake is None
         or (not intake.accepts_new_applications(today))
     ):
-        missing.append(Missing("program", _("The program does not accept applications now.")))
+        missing.append(PROGRAM_NOT_OPEN)
     for task in application_task_list(application, people=people, section_rows=rows, today=today):
         own = task.code.startswith(("form:", "signature:")) or task.code == "declaration"
         if task.required and not task.done and not own:
@@ -272,6 +275,10 @@ def application_submit(*, application: Application, actor, token) -> SubmitResul
         if missing:
             raise GateClosed(missing)
         intake = ProgramIntake.objects.select_for_update().get(program_id=application.program_id)
+        # Staff may have paused or closed the program since the gate read it
+        # (applications.intake locks the same row): checked again under the lock.
+        if not intake.accepts_new_applications(timezone.localdate()):
+            raise GateClosed([PROGRAM_NOT_OPEN])
         if intake.cap is not None and intake.used >= intake.cap:
             _transition(application, to=Status.RETURNED_OTHER, actor=actor, reason=CAP_REACHED)
             return SubmitResult(None, created=False, over_cap=True)
