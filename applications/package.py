@@ -110,18 +110,34 @@ def package_html(submission: Submission) -> list[str]:
 
 
 def package_render(submission: Submission) -> bytes:
+    with translation.override("en"):
+        return pdf_render(package_html(submission))
+
+
+def pdf_render(documents: list[str]) -> bytes:
+    """One PDF of the HTML ``documents`` in order, each rendered with the static-only fetcher
+    (also used for the eCOPR, applications.ecopr)."""
     from weasyprint import HTML
 
     _strict_pillow()
 
     fetcher = _fetcher()
-    with translation.override("en"):
-        rendered = [
-            HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render()
-            for html in package_html(submission)
-        ]
+    rendered = [
+        HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render() for html in documents
+    ]
     pages = [page for document in rendered for page in document.pages]
     return rendered[0].copy(pages).write_pdf()
+
+
+def pdf_file_write(name: str, content: bytes) -> str:
+    """Write ``content`` to private storage as ``name`` without ever leaving half a file;
+    returns the stored name."""
+    try:
+        target = Path(default_storage.path(name))
+    except NotImplementedError:  # object storage: an upload is atomic already
+        return default_storage.save(name, ContentFile(content))
+    _write_atomically(target, content)
+    return name
 
 
 def submission_package_build(*, submission_id: int) -> str:
@@ -136,13 +152,10 @@ def submission_package_build(*, submission_id: int) -> str:
     )
     content = package_render(submission)
     digest = hashlib.sha256(content).hexdigest()
-    name = f"submission-packages/{submission.public_id}-{submission.manifest_sha256[:16]}.pdf"
-    try:
-        target = Path(default_storage.path(name))
-    except NotImplementedError:  # object storage: an upload is atomic already
-        name = default_storage.save(name, ContentFile(content))
-    else:
-        _write_atomically(target, content)
+    name = pdf_file_write(
+        f"submission-packages/{submission.public_id}-{submission.manifest_sha256[:16]}.pdf",
+        content,
+    )
     with transaction.atomic():
         locked = Submission.objects.select_for_update().get(pk=submission.pk)
         if locked.package_id is not None:

@@ -30,6 +30,7 @@ from .forms import (
     open_programs,
 )
 from .models import Application, Person, Program
+from .pr_confirmation import confirmations_for
 from .signatures import required_signatures
 from .tasks_list import application_task_list, progress
 
@@ -199,6 +200,7 @@ def detail(request, public_id):
             "staff_return": staff.latest_return(application),
             "document_requests": list(application.document_requests.all()),
             "can_withdraw": staff.can_withdraw(application),
+            "pr_confirmations": confirmations_for(application),
         },
     )
 
