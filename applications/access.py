@@ -8,7 +8,7 @@ from django.http import Http404
 from accounts.errors import WrongState
 from representatives.access import representative_required  # noqa: F401  (used by views)
 
-from .models import Application, Document, Person
+from .models import Application, Document, Person, PRConfirmation
 
 logger = logging.getLogger(__name__)
 
@@ -66,3 +66,16 @@ def ensure_editable(application: Application) -> None:
     """Profiles and details change only while the representative is preparing the file."""
     if not application.is_editable:
         raise WrongState()
+
+
+def get_pr_confirmation_for_application(application: Application, person_id) -> PRConfirmation:
+    """The PR confirmation of one person of ``application`` (already fetched through its
+    door), else 404. Fetches the person and the eCOPR file in the same query."""
+    try:
+        confirmation = PRConfirmation.objects.select_related("person", "ecopr").get(
+            application_id=application.pk, person__public_id=person_id
+        )
+    except PRConfirmation.DoesNotExist:
+        raise Http404 from None
+    confirmation.application = application
+    return confirmation

@@ -14,7 +14,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from accounts.errors import DomainError
 
 from . import intake as intake_services
-from . import staff
+from . import pr_confirmation, staff
+from .access import get_pr_confirmation_for_application
 from .intake import intake_move_allowed, with_intake_counts
 from .models import (
     Application,
@@ -22,9 +23,11 @@ from .models import (
     ChecklistItem,
     Document,
     DocumentRequest,
+    EcoprErrorReport,
     FeeRule,
     IntakeChange,
     Person,
+    PRConfirmation,
     Program,
     ProgramIntake,
     ReturnReason,
@@ -33,6 +36,7 @@ from .models import (
     Submission,
 )
 from .program_checks import CHECKS
+from .uploads import stored_file_response
 
 
 class ProgramAdminForm(forms.ModelForm):
@@ -409,6 +413,38 @@ class DocumentRequestForm(forms.Form):
         return due_on
 
 
+class PhotoReviewForm(forms.Form):
+    """Accept the PR photo, or reject it with the reason the client reads."""
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("accept", _("Accept the photo")), ("reject", _("Reject the photo"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason for the rejection"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=1000,
+        help_text=_("The client reads this reason. Say what to change in the new photo."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "reject" and not (cleaned.get("reason") or "").strip():
+            self.add_error(
+                "reason", forms.ValidationError(pr_confirmation.ReasonMissing.default_message)
+            )
+        return cleaned
+
+
+class PRConfirmForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("The person is in Canada and the photo is accepted: confirm permanent residence"),
+        required=True,
+    )
+
+
 @admin.register(Application)
 class ApplicationAdmin(admin.ModelAdmin):
     """The staff queue and the read-only view of a whole application, with the staff actions.
@@ -468,7 +504,19 @@ class ApplicationAdmin(admin.ModelAdmin):
                 request.user.has_perm("applications.request_documents")
                 and application.status in staff.DOCUMENT_REQUEST_STATUSES
             )
+            extra_context["pr_confirmations"] = self._pr_confirmations(application)
+            extra_context["can_confirm_pr"] = request.user.has_perm(pr_confirmation.PERMISSION)
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def _pr_confirmations(self, application) -> list[PRConfirmation]:
+        """Each person's confirmation with their error reports, in two queries."""
+        confirmations = pr_confirmation.confirmations_for(application)
+        reports: dict[int, list[EcoprErrorReport]] = {}
+        for report in EcoprErrorReport.objects.filter(confirmation__application_id=application.pk):
+            reports.setdefault(report.confirmation_id, []).append(report)
+        for confirmation in confirmations:
+            confirmation.reports = reports.get(confirmation.pk, [])
+        return confirmations
 
     def get_urls(self):
         def form_view(method):
@@ -490,6 +538,21 @@ class ApplicationAdmin(admin.ModelAdmin):
                 "<path:object_id>/request-documents/",
                 form_view(self.request_documents_view),
                 name=f"{name}_request_documents",
+            ),
+            path(
+                "<path:object_id>/pr/<uuid:person_id>/photo/",
+                self.admin_site.admin_view(require_safe(self.pr_photo_view)),
+                name=f"{name}_pr_photo",
+            ),
+            path(
+                "<path:object_id>/pr/<uuid:person_id>/review/",
+                form_view(self.pr_review_view),
+                name=f"{name}_pr_review",
+            ),
+            path(
+                "<path:object_id>/pr/<uuid:person_id>/confirm/",
+                form_view(self.pr_confirm_view),
+                name=f"{name}_pr_confirm",
             ),
             *super().get_urls(),
         ]
@@ -529,8 +592,92 @@ class ApplicationAdmin(admin.ModelAdmin):
             raise Http404
         return application
 
-    def _form_page(self, request, application, form, *, title, submit_label):
+    def _pr_confirmation(self, request, object_id, person_id, permission: str):
+        """The staff door to one person's PR confirmation: the permission, then the
+        application in the queue, then the person's confirmation, else 404."""
+        application = self._application(request, object_id, permission)
+        return get_pr_confirmation_for_application(application, person_id)
+
+    def pr_photo_view(self, request, object_id, person_id):
+        """The photo the client sent, for the review page's preview (audited download)."""
+        confirmation = self._pr_confirmation(
+            request, object_id, person_id, "applications.view_prconfirmation"
+        )
+        if confirmation.photo_id is None:
+            raise Http404
+        photo = confirmation.photo
+        return stored_file_response(photo, download_name=photo.display_name, request=request)
+
+    def pr_review_view(self, request, object_id, person_id):
+        confirmation = self._pr_confirmation(
+            request, object_id, person_id, pr_confirmation.PERMISSION
+        )
+        application = confirmation.application
+        form = PhotoReviewForm(request.POST if request.method == "POST" else None)
+        if confirmation.state != PRConfirmation.State.SUBMITTED:
+            form.add_error(None, _("There is no photo waiting for review for this person."))
+        elif request.method == "POST" and form.is_valid():
+            try:
+                pr_confirmation.pr_photo_review(
+                    confirmation=confirmation,
+                    actor=request.user,
+                    accept=form.cleaned_data["decision"] == "accept",
+                    reason=form.cleaned_data["reason"],
+                )
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                return self._done(request, application, _("Photo review recorded."))
+        title = _("Review the photo of %(name)s") % {"name": confirmation.person.full_name}
+        return self._form_page(
+            request,
+            application,
+            form,
+            title=title,
+            submit_label=_("Record the decision"),
+            template="admin/applications/application/pr_review.html",
+            confirmation=confirmation,
+        )
+
+    def pr_confirm_view(self, request, object_id, person_id):
+        confirmation = self._pr_confirmation(
+            request, object_id, person_id, pr_confirmation.PERMISSION
+        )
+        application = confirmation.application
+        form = PRConfirmForm(request.POST if request.method == "POST" else None)
+        if confirmation.state != PRConfirmation.State.PHOTO_ACCEPTED:
+            form.add_error(
+                None, _("Permanent residence can be confirmed once the photo is accepted.")
+            )
+        elif request.method == "POST" and form.is_valid():
+            try:
+                pr_confirmation.pr_confirm(confirmation=confirmation, actor=request.user)
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                return self._done(
+                    request,
+                    application,
+                    _("Permanent residence confirmed. The eCOPR is being prepared."),
+                )
+        title = _("Confirm permanent residence of %(name)s") % {
+            "name": confirmation.person.full_name
+        }
+        return self._form_page(request, application, form, title=title, submit_label=title)
+
+    def _form_page(
+        self,
+        request,
+        application,
+        form,
+        *,
+        title,
+        submit_label,
+        template="admin/support/supportrequest/action_form.html",
+        **extra,
+    ):
         context = {
+            **extra,
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "original": application,
@@ -539,7 +686,7 @@ class ApplicationAdmin(admin.ModelAdmin):
             "submit_label": submit_label,
             "change_url": reverse("admin:applications_application_change", args=[application.pk]),
         }
-        return TemplateResponse(request, "admin/support/supportrequest/action_form.html", context)
+        return TemplateResponse(request, template, context)
 
     def _done(self, request, application, message):
         self.message_user(request, message, messages.SUCCESS)

@@ -132,8 +132,9 @@ def package_html(submission: Submission) -> list[str]:
     return documents
 
 
-def _pdf(documents: list[str]) -> bytes:
-    """Render HTML documents with WeasyPrint and join their pages into one PDF."""
+def pdf_render(documents: list[str]) -> bytes:
+    """One PDF of the HTML ``documents`` in order, each rendered with the static-only fetcher
+    (also used for the eCOPR, applications.ecopr)."""
     from weasyprint import HTML
 
     _strict_pillow()
@@ -148,7 +149,7 @@ def _pdf(documents: list[str]) -> bytes:
 
 def package_render(submission: Submission) -> bytes:
     with translation.override("en"):
-        return _pdf(package_html(submission))
+        return pdf_render(package_html(submission))
 
 
 def draft_html(application) -> list[str]:
@@ -169,7 +170,7 @@ def draft_html(application) -> list[str]:
 
 def draft_render(application) -> bytes:
     """The draft as one PDF, in the language of the request (the representative's)."""
-    return _pdf(draft_html(application))
+    return pdf_render(draft_html(application))
 
 
 def submission_package_build(*, submission_id: int) -> str:
@@ -225,6 +226,21 @@ def submission_package_build(*, submission_id: int) -> str:
         if target is not None:
             temporary.unlink(missing_ok=True)  # gone already once renamed
     return "rendered"
+
+
+def pdf_file_write(name: str, content: bytes) -> str:
+    """Write ``content`` to private storage as ``name`` without ever leaving half a file;
+    returns the stored name."""
+    try:
+        target = Path(default_storage.path(name))
+    except NotImplementedError:  # object storage: an upload is atomic already
+        return default_storage.save(name, ContentFile(content))
+    temporary = _write_temporary(target, content)
+    try:
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return name
 
 
 def package_name(submission: Submission) -> str:

@@ -42,6 +42,12 @@ urlpatterns = [
         submission_views.submission_package,
         name="submission_package",
     ),
+    # The eCOPR of one person once PR status is confirmed (applications.ecopr).
+    path(
+        "<uuid:public_id>/people/<uuid:person_id>/ecopr/",
+        submission_views.ecopr,
+        name="ecopr",
+    ),
     # Documents (issue 6). A slot is "<item code>" or "<item code>--<person public_id>".
     path("<uuid:public_id>/documents/", document_views.documents, name="documents"),
     path(

@@ -33,6 +33,7 @@ from .forms import (
 )
 from .intake import is_stopped, stopped_programs, with_stopped_drafts
 from .models import Application, Person, Program
+from .pr_confirmation import confirmations_for
 from .signatures import required_signatures
 from .tasks_list import application_task_list, progress
 from .uploads import download_headers
@@ -210,6 +211,7 @@ def detail(request, public_id):
             "document_requests": list(application.document_requests.all()),
             "can_withdraw": staff.can_withdraw(application),
             "program_stopped": is_stopped(application),
+            "pr_confirmations": confirmations_for(application),
         },
     )
 

@@ -40,5 +40,11 @@ app.conf.beat_schedule = {
         "schedule": 300.0,
         "options": {"expires": 290},
     },
+    # eCOPRs of confirmed people whose render was lost are published again.
+    "ecopr_sweep_task": {
+        "task": "applications.tasks.ecopr_sweep_task",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
 }
 app.autodiscover_tasks()
