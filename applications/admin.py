@@ -615,7 +615,10 @@ class ApplicationAdmin(admin.ModelAdmin):
         application = confirmation.application
         form = PhotoReviewForm(request.POST if request.method == "POST" else None)
         if confirmation.state != PRConfirmation.State.SUBMITTED:
-            form.add_error(None, _("There is no photo waiting for review for this person."))
+            blocked = _("There is no photo waiting for review for this person.")
+            if not form.is_bound:
+                return self._stale(request, application, blocked)
+            form.add_error(None, blocked)
         elif request.method == "POST" and form.is_valid():
             try:
                 pr_confirmation.pr_photo_review(
@@ -646,9 +649,10 @@ class ApplicationAdmin(admin.ModelAdmin):
         application = confirmation.application
         form = PRConfirmForm(request.POST if request.method == "POST" else None)
         if confirmation.state != PRConfirmation.State.PHOTO_ACCEPTED:
-            form.add_error(
-                None, _("Permanent residence can be confirmed once the photo is accepted.")
-            )
+            blocked = _("Permanent residence can be confirmed once the photo is accepted.")
+            if not form.is_bound:
+                return self._stale(request, application, blocked)
+            form.add_error(None, blocked)
         elif request.method == "POST" and form.is_valid():
             try:
                 pr_confirmation.pr_confirm(confirmation=confirmation, actor=request.user)
@@ -688,6 +692,13 @@ class ApplicationAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, template, context)
 
+    def _stale(self, request, application, message):
+        """A stale link (the state moved on): back to the application, with the reason."""
+        self.message_user(request, message, messages.ERROR)
+        return HttpResponseRedirect(
+            reverse("admin:applications_application_change", args=[application.pk])
+        )
+
     def _done(self, request, application, message):
         self.message_user(request, message, messages.SUCCESS)
         return HttpResponseRedirect(
@@ -706,11 +717,8 @@ class ApplicationAdmin(admin.ModelAdmin):
         )
         if not staff.action_allowed(application, code):
             blocked = _("This action is not possible in the current state of the application.")
-            if not form.is_bound:  # a stale link: back to the application, with the reason
-                self.message_user(request, blocked, messages.ERROR)
-                return HttpResponseRedirect(
-                    reverse("admin:applications_application_change", args=[application.pk])
-                )
+            if not form.is_bound:
+                return self._stale(request, application, blocked)
             form.add_error(None, blocked)
         elif request.method == "POST" and form.is_valid():
             try:

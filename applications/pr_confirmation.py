@@ -85,20 +85,23 @@ def _lock(confirmation: PRConfirmation) -> PRConfirmation:
     )
 
 
-def _move(confirmation: PRConfirmation, *, to: str, actor, action: str, at) -> None:
+# The history row each move writes.
+ACTION_OF = {
+    State.SUBMITTED: ApplicationEvent.Action.PR_SENT,
+    State.PHOTO_REJECTED: ApplicationEvent.Action.PR_PHOTO_REJECTED,
+    State.PHOTO_ACCEPTED: ApplicationEvent.Action.PR_PHOTO_ACCEPTED,
+    State.CONFIRMED: ApplicationEvent.Action.PR_CONFIRMED,
+}
+
+
+def _move(confirmation: PRConfirmation, *, to: str, actor, at) -> None:
     """Move ``confirmation`` (locked) to ``to`` if TRANSITIONS allows it, with its history row."""
     if to not in PRConfirmation.TRANSITIONS[confirmation.state]:
         raise WrongState()
     confirmation.state = to
     confirmation.save()
-    _event(
-        confirmation.application,
-        action,
-        actor=actor,
-        at=at,
-        person=confirmation.person,
-        reason=to,
-    )
+    application = confirmation.application
+    _event(application, ACTION_OF[to], actor=actor, at=at, person=confirmation.person)
 
 
 def _ensure_client(confirmation: PRConfirmation, actor) -> None:
@@ -114,20 +117,27 @@ def _ensure_staff(actor) -> None:
         raise PermissionDenied
 
 
-def _email_client(confirmation: PRConfirmation, *, kind: str, key: str) -> None:
+def _email(confirmation: PRConfirmation, *, kind: str, key: str, representative=False) -> None:
+    """Email the client (or the representative) about one person's confirmation: no details,
+    they are read in the portal."""
     application = confirmation.application
-    client = application.client
+    if representative:
+        user, name = application.representative.user, application.representative.full_name
+        language = getattr(user, "preferred_language", None)
+    else:
+        user, name = application.client.user, application.client_name
+        language = client_services.client_language(application.client)
     email_send(
-        to=client.user.email,
+        to=user.email,
         template="pr_update",
         context={
-            "name": application.client_name,
+            "name": name,
             "person": confirmation.person.full_name,
             "kind": kind,
             "application_number": application.application_number or "",
         },
         key=key,
-        language=client_services.client_language(client),
+        language=language,
     )
 
 
@@ -166,13 +176,7 @@ def pr_confirmation_send(
         setattr(confirmation, name, address.get(name, ""))
     confirmation.submitted_at = now
     confirmation.rejection_reason = ""
-    _move(
-        confirmation,
-        to=State.SUBMITTED,
-        actor=actor,
-        action=ApplicationEvent.Action.PR_SENT,
-        at=now,
-    )
+    _move(confirmation, to=State.SUBMITTED, actor=actor, at=now)
     audit_record(actor=actor, action="pr_confirmation.sent", obj=confirmation, ip=ip)
     return confirmation
 
@@ -192,23 +196,11 @@ def pr_photo_review(
     confirmation.reviewed_by = actor
     confirmation.reviewed_at = now
     if accept:
-        _move(
-            confirmation,
-            to=State.PHOTO_ACCEPTED,
-            actor=actor,
-            action=ApplicationEvent.Action.PR_PHOTO_ACCEPTED,
-            at=now,
-        )
+        _move(confirmation, to=State.PHOTO_ACCEPTED, actor=actor, at=now)
     else:
         confirmation.rejection_reason = reason
-        _move(
-            confirmation,
-            to=State.PHOTO_REJECTED,
-            actor=actor,
-            action=ApplicationEvent.Action.PR_PHOTO_REJECTED,
-            at=now,
-        )
-        _email_client(
+        _move(confirmation, to=State.PHOTO_REJECTED, actor=actor, at=now)
+        _email(
             confirmation,
             kind="photo_rejected",
             key=f"pr-photo-rejected:{confirmation.public_id}:{now.isoformat()}",
@@ -230,13 +222,7 @@ def pr_confirm(*, confirmation: PRConfirmation, actor, ip: str | None = None) ->
     confirmation.confirmed_by = actor
     confirmation.confirmed_at = now
     confirmation.landed_on = timezone.localdate(now)
-    _move(
-        confirmation,
-        to=State.CONFIRMED,
-        actor=actor,
-        action=ApplicationEvent.Action.PR_CONFIRMED,
-        at=now,
-    )
+    _move(confirmation, to=State.CONFIRMED, actor=actor, at=now)
     audit_record(actor=actor, action="pr_confirmation.confirmed", obj=confirmation, ip=ip)
     confirmation_id = confirmation.pk
     transaction.on_commit(
@@ -263,7 +249,7 @@ def ecopr_issued(confirmation_id: int, stored_file) -> bool:
             at=now,
             person=confirmation.person,
         )
-        _email_client(confirmation, kind="ecopr_issued", key=f"ecopr:{confirmation.public_id}")
+        _email(confirmation, kind="ecopr_issued", key=f"ecopr:{confirmation.public_id}")
     return True
 
 
@@ -287,27 +273,11 @@ def ecopr_error_report(
         reported_by=actor,
         reported_at=now,
     )
-    application = confirmation.application
-    _event(
-        application,
-        ApplicationEvent.Action.ECOPR_ERROR_REPORTED,
-        actor=actor,
-        at=now,
-        person=confirmation.person,
-        reason=field,
-    )
-    representative = application.representative
-    email_send(
-        to=representative.user.email,
-        template="pr_update",
-        context={
-            "name": representative.full_name,
-            "person": confirmation.person.full_name,
-            "kind": "ecopr_error",
-            "application_number": application.application_number or "",
-        },
-        key=f"ecopr-error:{report.public_id}",
-        language=getattr(representative.user, "preferred_language", None),
+    action = ApplicationEvent.Action.ECOPR_ERROR_REPORTED
+    person = confirmation.person
+    _event(confirmation.application, action, actor=actor, at=now, person=person, reason=field)
+    _email(
+        confirmation, kind="ecopr_error", key=f"ecopr-error:{report.public_id}", representative=True
     )
     audit_record(actor=actor, action="ecopr.error_reported", obj=confirmation, ip=ip)
     return report

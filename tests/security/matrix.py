@@ -373,6 +373,26 @@ RULES: list[Rule] = [
         client_a="200/404/404 200/404/404",
         client_b="404/200/404 404/200/404",
     ),
+    rule(
+        "clients:pr_confirm",
+        "clients:ecopr_error",
+        why="PR confirmation forms of the client's own application; an incomplete POST shows "
+        "the errors (200)",
+        default="404 404",
+        anonymous="302 302",
+        client_a="200/404/404 200/404/404",
+        client_b="404/200/404 404/200/404",
+    ),
+    rule(
+        "applications:ecopr",
+        why="a person's eCOPR: the client and the representative of the application only",
+        default="404 405",
+        anonymous="302 405",
+        client_a="200/404/404 405",
+        client_b="404/200/404 405",
+        rep_a="200/404/404 405",
+        rep_b="404/200/404 405",
+    ),
     # --- the requester's support requests --------------------------------------------------------
     rule(
         "support:request_detail",
@@ -510,6 +530,22 @@ RULES: list[Rule] = [
         staff=NO_PERM,
         staff_perm="200/200/404 200/200/404",
         superuser="200/200/404 200/200/404",
+    ),  # fmt: skip
+    admin_rule(
+        "admin:applications_application_pr_review",
+        "admin:applications_application_pr_confirm",
+        why="PR photo review and confirmation (applications.confirm_pr): the world's photo is "
+        "not waiting for review, so a GET goes back to the application and a POST shows why",
+        staff=NO_PERM,
+        staff_perm="302/302/404 200/200/404",
+        superuser="302/302/404 200/200/404",
+    ),  # fmt: skip
+    admin_rule(
+        "admin:applications_application_pr_photo",
+        why="the PR photo for the review page: audited, GET only",
+        staff="403 405",
+        staff_perm="200/200/404 405",
+        superuser="200/200/404 405",
     ),  # fmt: skip
     admin_rule(
         "admin:applications_application_print",

@@ -33,6 +33,7 @@ PLAIN_KWARGS = {
     "code": "check_start",  # a staff action the world's submitted application allows
 }
 MISSING_PK = 999_999_999
+PR_URLS = ("clients:pr_confirm", "clients:ecopr_error", "applications:ecopr")
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,10 @@ def _object_values(url: UrlName, side) -> dict:
         values["document_id"] = side.image_document.public_id
     if name in ("applications:submission", "applications:submission_package"):
         values["public_id"] = side.queued.public_id
+    if name in PR_URLS or name.startswith("admin:applications_application_pr_"):
+        # The world's PR confirmation is on the queued application's PA.
+        values["public_id"] = side.queued.public_id
+        values["person_id"] = side.queued.principal_applicant.public_id
     if name == "admin:applications_application_print":
         values["person_id"] = side.queued.principal_applicant.public_id
     if name == "clients:document_image":

@@ -96,7 +96,7 @@ def _side(letter: str) -> Side:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from accounts.services import mfa_reset_request_create
-    from applications.models import Application, SignatureEvent, Submission
+    from applications.models import Application, PRConfirmation, SignatureEvent, Submission
     from applications.uploads import upload_check
     from clients.models import CorrectionRequest
     from forms_imm.models import FormSection
@@ -191,6 +191,18 @@ def _side(letter: str) -> Side:
         manifest_sha256="0" * 64,
         package=side.pdf_document.file,
     )
+    # PR confirmation pages (issue 8): the queued application's PA has a confirmation with a
+    # photo waiting to be sent again and an eCOPR, so every PR page has something to show.
+    # (Not a state the services reach together; the matrix tests access, not the workflow.)
+    PRConfirmation.objects.create(
+        application=side.queued,
+        person=side.queued.principal_applicant,
+        state=PRConfirmation.State.PHOTO_REJECTED,
+        photo=side.image_document.file,
+        ecopr=side.pdf_document.file,
+        rejection_reason=f"CANARY-{letter} rejection",
+        city=f"CANARY-{letter}-City",
+    )
     side.canaries = {
         f"CANARY-{letter}",
         side.rep_user.email,
@@ -204,6 +216,7 @@ def _side(letter: str) -> Side:
         str(rep.public_id),
         str(rep.id_document.public_id),
         str(side.queued.public_id),
+        str(side.queued.principal_applicant.public_id),
         str(side.correction.public_id),
     }
     return side
