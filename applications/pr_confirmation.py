@@ -231,25 +231,22 @@ def pr_confirm(*, confirmation: PRConfirmation, actor, ip: str | None = None) ->
     return confirmation
 
 
-def ecopr_issued(confirmation_id: int, stored_file) -> bool:
+@transaction.atomic
+def ecopr_issued(confirmation: PRConfirmation, stored_file) -> bool:
     """Attach the rendered eCOPR (called by applications.ecopr once the file is written), write
     the history row and email the client. False when another attempt got there first."""
-    with transaction.atomic():
-        confirmation = _lock(PRConfirmation(pk=confirmation_id))
-        if confirmation.ecopr_id is not None or confirmation.state != State.CONFIRMED:
-            return False
-        now = timezone.now()
-        confirmation.ecopr = stored_file
-        confirmation.ecopr_issued_at = now
-        confirmation.save(update_fields=["ecopr", "ecopr_issued_at"])
-        _event(
-            confirmation.application,
-            ApplicationEvent.Action.ECOPR_ISSUED,
-            actor=None,
-            at=now,
-            person=confirmation.person,
-        )
-        _email(confirmation, kind="ecopr_issued", key=f"ecopr:{confirmation.public_id}")
+    now = timezone.now()
+    # One conditional update: only a confirmed person without an eCOPR gets this one.
+    attached = PRConfirmation.objects.filter(
+        pk=confirmation.pk, state=State.CONFIRMED, ecopr__isnull=True
+    ).update(ecopr=stored_file, ecopr_issued_at=now)
+    if not attached:
+        return False
+    confirmation.ecopr, confirmation.ecopr_issued_at = stored_file, now
+    action = ApplicationEvent.Action.ECOPR_ISSUED
+    person = confirmation.person
+    _event(confirmation.application, action, actor=None, at=now, person=person)
+    _email(confirmation, kind="ecopr_issued", key=f"ecopr:{confirmation.public_id}")
     return True
 
 
