@@ -235,6 +235,7 @@ RULES: list[Rule] = [
     ),  # fmt: skip
     rule(
         "applications:detail",
+        "applications:draft_pdf",
         "applications:history",
         "applications:documents",
         "applications:document_download",
@@ -507,6 +508,14 @@ RULES: list[Rule] = [
         "admin:applications_application_act",
         "admin:applications_application_request_documents",
         why="confirmation forms: an incomplete POST shows the errors",
+        staff=NO_PERM,
+        staff_perm="200/200/404 200/200/404",
+        superuser="200/200/404 200/200/404",
+    ),  # fmt: skip
+    admin_rule(
+        "admin:applications_program_intake",
+        why="program intake (applications.intake): manage_intake only; an incomplete POST "
+        "shows the errors",
         staff=NO_PERM,
         staff_perm="200/200/404 200/200/404",
         superuser="200/200/404 200/200/404",
