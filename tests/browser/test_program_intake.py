@@ -1,7 +1,7 @@
 """Journey (issue 8 item 4): a program administrator with MFA pauses a program on its intake
 page in the admin; the representative with a draft in it gets one email, sees the banner on the
-dashboard and on the application page, and downloads the draft as a PDF marked on every page.
-axe on every page, EN and FR."""
+dashboard and on the application page, and downloads the draft as a PDF (prepared on the pdf
+queue) marked on every page. axe on every page, EN and FR."""
 
 import re
 from pathlib import Path
@@ -96,6 +96,10 @@ def test_pausing_a_program_warns_the_representative_who_downloads_the_draft(
             "This program is paused"
         )
         visit(rep_page, r"/en/applications/[0-9a-f-]+/$")
+        # The banner's button queues the PDF (the pdf queue; eager here) and opens its page.
+        rep_page.get_by_role("button", name="Download draft as PDF").click()
+        expect(rep_page.locator('[data-testid="draft-export-status"]')).to_contain_text("Ready")
+        visit(rep_page, r"/en/applications/[0-9a-f-]+/draft-pdf/$")
         with rep_page.expect_download() as download_info:
             rep_page.get_by_role("link", name="Download draft as PDF").click()
         target = tmp_path / "draft.pdf"

@@ -235,7 +235,6 @@ RULES: list[Rule] = [
     ),  # fmt: skip
     rule(
         "applications:detail",
-        "applications:draft_pdf",
         "applications:history",
         "applications:documents",
         "applications:document_download",
@@ -265,6 +264,25 @@ RULES: list[Rule] = [
         rep_a="200/404/404 200/404/404",
         rep_b="404/200/404 404/200/404",
         rep_pending="302 302",
+    ),
+    rule(
+        "applications:draft_pdf",
+        why="the draft PDF page; a POST queues the PDF and comes back to the page",
+        default="404 404",
+        anonymous="302 302",
+        rep_a="200/404/404 302/404/404",
+        rep_b="404/200/404 404/302/404",
+        rep_pending="302 302",
+    ),
+    rule(
+        "applications:draft_pdf_download",
+        why="the latest prepared draft PDF: a 404 until one is ready (the draft_pdf POST may "
+        "have prepared one)",
+        default="404 405",
+        anonymous="302 405",
+        rep_a="200|404/404/404 405",
+        rep_b="404/200|404/404 405",
+        rep_pending="302 405",
     ),
     rule(
         "applications:document_delete",
