@@ -1050,6 +1050,50 @@ class Submission(models.Model):
         return f"{self.application_number} #{self.number}"
 
 
+class DraftExport(models.Model):
+    """A "Download draft as PDF" request (issue 8 item 4): rendered on the pdf queue like the
+    package (applications.package.draft_export_build), never in a web worker. The row is the
+    record of the work: the sweeper publishes pending rows again if a task is lost."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed, retrying")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="draft_exports"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    language = models.CharField(max_length=8, default="en")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    file = models.ForeignKey(
+        "accounts.StoredFile", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("-requested_at", "-id")
+        verbose_name = _("draft export")
+        verbose_name_plural = _("draft exports")
+        indexes = [
+            # The draft PDF page (applications.views.draft_pdf) reads the latest export.
+            models.Index(fields=["application", "-requested_at"], name="draft_export_recent"),
+            # applications.package.pending_draft_exports: the sweeper's work list.
+            models.Index(
+                fields=["requested_at"],
+                condition=models.Q(file__isnull=True),
+                name="draft_export_pending",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.public_id)
+
+
 # --- Staff processing (issue 8) -----------------------------------------------------------------
 
 

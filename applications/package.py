@@ -27,10 +27,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from accounts.models import StoredFile
+from accounts.queue import publish_after_commit
 from forms_imm.sections import FORMS, section_rows, sections_for
 from forms_imm.spec import SectionContext
 
-from .models import ApplicationEvent, SignatureEvent, Submission
+from .models import ApplicationEvent, DraftExport, SignatureEvent, Submission
 
 logger = logging.getLogger(__name__)
 BASE_URL = "https://package.invalid/"
@@ -173,6 +174,83 @@ def draft_render(application) -> bytes:
     return pdf_render(draft_html(application))
 
 
+# A second click while an export is being prepared shows that export instead of queuing another.
+DRAFT_EXPORT_REUSE = timedelta(minutes=5)
+DRAFT_EXPORT_MAX_ATTEMPTS = 8
+
+
+def draft_export_request(*, application, actor, language: str) -> DraftExport:
+    """Queue a PDF of the draft ``application`` (the caller's door checked access) on the pdf
+    queue; the row says it is pending until the file is stored."""
+    from .tasks import draft_export_pdf_task
+
+    with transaction.atomic():
+        recent = (
+            DraftExport.objects.filter(
+                application=application,
+                requested_by=actor,
+                file__isnull=True,
+                requested_at__gte=timezone.now() - DRAFT_EXPORT_REUSE,
+            )
+            .order_by("-requested_at")
+            .first()
+        )
+        if recent is not None:
+            return recent
+        export = DraftExport.objects.create(
+            application=application, requested_by=actor, language=language
+        )
+        publish_after_commit(draft_export_pdf_task, export.pk)
+    return export
+
+
+def draft_export_build(*, export_id: int) -> str:
+    """Render and store one draft export (idempotent: a stored file is kept)."""
+    export = DraftExport.objects.select_related(
+        "application__program__intake", "application__principal_applicant"
+    ).get(pk=export_id)
+    if export.file_id is not None:
+        return "exists"
+    DraftExport.objects.filter(pk=export.pk).update(attempts=export.attempts + 1)
+    with translation.override(export.language):
+        content = draft_render(export.application)
+    name = pdf_file_write(f"draft-exports/{export.public_id}.pdf", content)
+    with transaction.atomic():
+        locked = DraftExport.objects.select_for_update().get(pk=export.pk)
+        if locked.file_id is not None:
+            return "exists"
+        stored = _stored_pdf(
+            name,
+            content,
+            display_name=f"draft-{timezone.localdate(export.requested_at):%Y-%m-%d}.pdf",
+            uploaded_by=export.requested_by,
+            purpose="draft_export",
+        )
+        DraftExport.objects.filter(pk=export.pk).update(
+            file=stored, status=DraftExport.Status.READY
+        )
+    return "rendered"
+
+
+def draft_export_failed(*, export_id: int) -> None:
+    DraftExport.objects.filter(pk=export_id, file__isnull=True).update(
+        status=DraftExport.Status.FAILED
+    )
+
+
+def pending_draft_exports() -> list[int]:
+    """Draft exports still without a file, oldest first (the sweeper publishes them again);
+    a minute's grace leaves the first attempt to its own task."""
+    cutoff = timezone.now() - timedelta(minutes=1)
+    return list(
+        DraftExport.objects.filter(
+            file__isnull=True, requested_at__lt=cutoff, attempts__lt=DRAFT_EXPORT_MAX_ATTEMPTS
+        )
+        .order_by("requested_at")
+        .values_list("pk", flat=True)[:100]
+    )
+
+
 def submission_package_build(*, submission_id: int) -> str:
     """Render and store one submission's package (idempotent: a ready package is kept)."""
     submission = Submission.objects.select_related(
@@ -241,6 +319,19 @@ def pdf_file_write(name: str, content: bytes) -> str:
     finally:
         temporary.unlink(missing_ok=True)
     return name
+
+
+def _stored_pdf(name: str, content: bytes, *, display_name: str, uploaded_by, purpose: str):
+    """The ``StoredFile`` row of a PDF already written under ``name`` by ``pdf_file_write``."""
+    return StoredFile.objects.create(
+        file=name,
+        kind="pdf",
+        sha256=hashlib.sha256(content).hexdigest(),
+        size=len(content),
+        display_name=display_name,
+        uploaded_by=uploaded_by,
+        purpose=purpose,
+    )
 
 
 def package_name(submission: Submission) -> str:

@@ -11,6 +11,11 @@ urlpatterns = [
     path("<uuid:public_id>/", views.detail, name="detail"),
     path("<uuid:public_id>/history/", views.history, name="history"),
     path("<uuid:public_id>/draft-pdf/", views.draft_pdf, name="draft_pdf"),
+    path(
+        "<uuid:public_id>/draft-pdf/download/",
+        views.draft_pdf_download,
+        name="draft_pdf_download",
+    ),
     path("<uuid:public_id>/copy/", views.copy, name="copy"),
     path("<uuid:public_id>/withdraw/", views.withdraw, name="withdraw"),
     path("<uuid:public_id>/program-details/", views.program_details, name="program_details"),

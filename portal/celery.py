@@ -46,5 +46,11 @@ app.conf.beat_schedule = {
         "schedule": 300.0,
         "options": {"expires": 290},
     },
+    # "Download draft as PDF" requests whose task was lost are published again.
+    "draft_export_sweep_task": {
+        "task": "applications.tasks.draft_export_sweep_task",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
 }
 app.autodiscover_tasks()

@@ -298,6 +298,8 @@ def test_the_dashboard_and_the_application_page_show_the_banner_for_stopped_prog
     html = rep_a.get(detail).content.decode()
     assert "This program is paused" in html
     assert reverse("applications:draft_pdf", args=[application_a.public_id]) in html
+    forms = reverse("forms_imm:overview", args=[application_a.public_id])
+    assert "This program is paused" in rep_a.get(forms).content.decode()
     ProgramIntake.objects.filter(program__code=CODE).update(state="closed")
     assert "is closed: you have 2 drafts in it." in rep_a.get(dashboard).content.decode()
     assert "This program is closed" in rep_a.get(detail).content.decode()

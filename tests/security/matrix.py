@@ -266,6 +266,25 @@ RULES: list[Rule] = [
         rep_pending="302 302",
     ),
     rule(
+        "applications:draft_pdf",
+        why="the draft PDF page; a POST queues the PDF and comes back to the page",
+        default="404 404",
+        anonymous="302 302",
+        rep_a="200/404/404 302/404/404",
+        rep_b="404/200/404 404/302/404",
+        rep_pending="302 302",
+    ),
+    rule(
+        "applications:draft_pdf_download",
+        why="the latest prepared draft PDF: a 404 until one is ready (the draft_pdf POST may "
+        "have prepared one)",
+        default="404 405",
+        anonymous="302 405",
+        rep_a="200|404/404/404 405",
+        rep_b="404/200|404/404 405",
+        rep_pending="302 405",
+    ),
+    rule(
         "applications:document_delete",
         "applications:person_remove",
         why="confirmation page, then POST and redirect",
@@ -546,6 +565,14 @@ RULES: list[Rule] = [
         staff="403 405",
         staff_perm="200/200/404 405",
         superuser="200/200/404 405",
+    ),  # fmt: skip
+    admin_rule(
+        "admin:applications_program_intake",
+        why="program intake (applications.intake): manage_intake only; an incomplete POST "
+        "shows the errors",
+        staff=NO_PERM,
+        staff_perm="200/200/404 200/200/404",
+        superuser="200/200/404 200/200/404",
     ),  # fmt: skip
     admin_rule(
         "admin:applications_application_print",
