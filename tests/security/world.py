@@ -100,6 +100,7 @@ def _side(letter: str) -> Side:
     from applications.uploads import upload_check
     from clients.models import CorrectionRequest
     from forms_imm.models import FormSection
+    from retention.models import RemovedDraft
     from tests.corpus import make_uploads
 
     low = letter.lower()
@@ -191,6 +192,13 @@ def _side(letter: str) -> Side:
         manifest_sha256="0" * 64,
         package=side.pdf_document.file,
     )
+    # A draft the retention job removed: its record names IDs and counts only.
+    RemovedDraft.objects.create(
+        application_public_id=uuid.uuid4(), program=application.program, representative=rep,
+        status="draft", created_at=application.created_at, last_change_at=application.created_at,
+        warned_at=application.created_at, people=1, form_sections=0, documents=0, files=0,
+        file_bytes=0,
+    )  # fmt: skip
     side.canaries = {
         f"CANARY-{letter}",
         side.rep_user.email,
