@@ -8,7 +8,8 @@ removed by this job) and has not changed for ``DRAFT_RETENTION_DAYS``. The job:
    before the removal (``draft_retention_warn``), and writes a ``RetentionNotice``;
 2. removes the draft once it is due and still unchanged since the notice
    (``draft_retention_remove``): profiles, form answers, history, documents, stored files
-   and, after commit, their bytes; a ``RemovedDraft`` row and an audit row stay.
+   and, after commit, their bytes; the outbox emails whose key names the draft are erased;
+   a ``RemovedDraft`` row and an audit row stay.
 
 "Changed" means the application's ``updated_at`` moved: every editing service moves it, so
 any change restarts the clock, and the next idle period gets a new warning.
@@ -26,7 +27,7 @@ from django.db.models import Exists, OuterRef, Sum
 from django.utils import timezone
 
 from accounts.models import StoredFile
-from accounts.services import audit_record, email_send
+from accounts.services import audit_record, email_send, outbox_erase
 from applications.models import Application, Document, SignatureEvent, Submission
 from applications.services import _lock, application_documents_erase, application_file_ids
 
@@ -146,6 +147,8 @@ def draft_retention_remove(*, application: Application, now: datetime) -> Remove
         actor=None, action="application.removed_idle", obj=application, reason="idle_draft"
     )
     application_documents_erase(application_ids=[application.pk])
+    # Emails about this draft (the client's "application started", the warning) keep nothing.
+    outbox_erase(to=None, key_markers=[str(application.public_id)], replacement="erased@invalid")
     Application.objects.filter(pk=application.pk).update(principal_applicant=None)
     application.delete()
     return record

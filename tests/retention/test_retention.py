@@ -61,7 +61,8 @@ def test_the_representative_is_warned_once_then_the_draft_and_its_files_are_remo
     assert email.to == "rep-a@example.test"
     assert "A draft application will be removed" in email.subject
     assert "Un brouillon de demande sera supprimé" in email.subject
-    assert str(draft.public_id) in email.body_text and "2026" in email.body_text
+    assert str(draft.public_id) in email.body_text
+    assert "July 4, 2026" in email.body_text and "4 juillet 2026" in email.body_text
     notice = RetentionNotice.objects.get()
     assert notice.removal_due_at == day(180)
     # Later runs in the warning period send nothing more.
@@ -76,6 +77,8 @@ def test_the_representative_is_warned_once_then_the_draft_and_its_files_are_remo
     assert not Person.objects.exists() and not Document.objects.exists()
     assert not StoredFile.objects.exists()
     assert not any(default_storage.exists(f.file.name) for f in files)
+    # The emails about the draft keep nothing (the warning was long sent).
+    assert warnings().get().body_text == "" and warnings().get().to == "erased@invalid"
     record = RemovedDraft.objects.get()
     assert record.application_public_id == draft.public_id
     assert (record.people, record.documents, record.files) == (2, 2, 2)
