@@ -176,3 +176,20 @@ def test_the_daily_task_runs_the_job(draft, settings):
     assert app.conf.beat_schedule["retention_run_task"]["task"] == (
         "retention.tasks.retention_run_task"
     )
+
+
+def test_a_draft_changed_after_it_was_listed_is_not_removed(draft, rep_a_user):
+    """The removal re-reads the draft under its row lock: a change that landed between the
+    job's listing and the removal (the notice is for the old last change) keeps it."""
+    from retention.services import draft_retention_remove
+
+    run(150)
+    listed = Application.objects.get(pk=draft.pk)  # what the job read
+    pa = Person.objects.get(pk=draft.principal_applicant_id)
+    with time_machine.travel(day(185), tick=False):
+        person_update(
+            person=pa, changes={"given_names": "Changed"}, expected_version=pa.version,
+            actor=rep_a_user,
+        )  # fmt: skip
+        assert draft_retention_remove(application=listed, now=day(185)) is None
+    assert Application.objects.filter(pk=draft.pk).exists() and not RemovedDraft.objects.exists()
