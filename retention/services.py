@@ -161,14 +161,17 @@ class RetentionReport:
     removed: list[str] = field(default_factory=list)
     waiting: int = 0  # warned, removal not yet due
     kept_signed: int = 0  # idle, but signed: never removed by this job
+    failed: list[str] = field(default_factory=list)  # rolled back, retried on the next run
 
     def lines(self) -> list[str]:
         verb = "would be" if self.dry_run else "were"
         return [
             f"{len(self.warned)} draft(s) {verb} warned, {len(self.removed)} {verb} removed, "
-            f"{self.waiting} warned and waiting, {self.kept_signed} idle but signed (kept).",
+            f"{self.waiting} warned and waiting, {self.kept_signed} idle but signed (kept), "
+            f"{len(self.failed)} failed.",
             *(f"warn {public_id}" for public_id in self.warned),
             *(f"remove {public_id}" for public_id in self.removed),
+            *(f"failed {public_id}" for public_id in self.failed),
         ]
 
 
@@ -193,16 +196,23 @@ def retention_run(*, now: datetime | None = None, dry_run: bool = False) -> Rete
     for application in drafts.iterator(chunk_size=200):
         notice = notices.get((application.pk, application.updated_at))
         public_id = str(application.public_id)
-        if notice is None:
-            if dry_run or draft_retention_warn(application=application, now=now):
-                report.warned.append(public_id)
-        elif notice.removal_due_at <= now:
-            if dry_run or draft_retention_remove(application=application, now=now):
-                report.removed.append(public_id)
-        else:
+        if notice is not None and notice.removal_due_at > now:
             report.waiting += 1
+            continue
+        step, done = (
+            (draft_retention_warn, report.warned)
+            if notice is None
+            else (draft_retention_remove, report.removed)
+        )
+        try:
+            if dry_run or step(application=application, now=now):
+                done.append(public_id)
+        except Exception:  # one draft's failure (rolled back) must not stop the others
+            logger.exception("retention: %s failed for application %s", step.__name__, public_id)
+            report.failed.append(public_id)
     logger.info(
-        "retention run: warned=%d removed=%d waiting=%d kept_signed=%d dry_run=%s",
-        len(report.warned), len(report.removed), report.waiting, report.kept_signed, dry_run,
+        "retention run: warned=%d removed=%d waiting=%d kept_signed=%d failed=%d dry_run=%s",
+        len(report.warned), len(report.removed), report.waiting, report.kept_signed,
+        len(report.failed), dry_run,
     )  # fmt: skip
     return report

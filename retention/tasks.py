@@ -9,4 +9,8 @@ from .services import retention_run
 def retention_run_task() -> dict:
     """Warn about idle drafts and remove those whose warning period is over."""
     report = retention_run()
-    return {"warned": len(report.warned), "removed": len(report.removed)}
+    return {
+        "warned": len(report.warned),
+        "removed": len(report.removed),
+        "failed": len(report.failed),
+    }

@@ -154,6 +154,7 @@ def test_a_dry_run_reports_and_changes_nothing(draft):
     with time_machine.travel(day(151), tick=False):
         call_command("retention_run", "--dry-run", stdout=out)
     assert "1 draft(s) would be warned, 0 would be removed" in out.getvalue()
+    assert "0 idle but signed (kept), 0 failed." in out.getvalue()
     assert f"warn {draft.public_id}" in out.getvalue()
     assert not warnings().exists() and not RetentionNotice.objects.exists()
     run(151)
@@ -168,9 +169,9 @@ def test_a_dry_run_reports_and_changes_nothing(draft):
 def test_the_daily_task_runs_the_job(draft, settings):
     settings.DRAFT_RETENTION_DAYS, settings.DRAFT_RETENTION_WARNING_DAYS = 10, 2
     with time_machine.travel(day(8), tick=False):
-        assert retention_run_task() == {"warned": 1, "removed": 0}
+        assert retention_run_task() == {"warned": 1, "removed": 0, "failed": 0}
     with time_machine.travel(day(10), tick=False):
-        assert retention_run_task() == {"warned": 0, "removed": 1}
+        assert retention_run_task() == {"warned": 0, "removed": 1, "failed": 0}
     from portal.celery import app
 
     assert app.conf.beat_schedule["retention_run_task"]["task"] == (
@@ -193,3 +194,30 @@ def test_a_draft_changed_after_it_was_listed_is_not_removed(draft, rep_a_user):
         )  # fmt: skip
         assert draft_retention_remove(application=listed, now=day(185)) is None
     assert Application.objects.filter(pk=draft.pk).exists() and not RemovedDraft.objects.exists()
+
+
+def test_one_draft_that_cannot_be_removed_does_not_stop_the_others(
+    draft, rep_a_user, monkeypatch, caplog
+):
+    with time_machine.travel(START, tick=False):
+        other = factories.make_application(representative=rep_a_user.representative)
+    run(150)
+
+    from retention import services
+
+    erase = services.application_documents_erase
+
+    def broken(*, application_ids):
+        if application_ids == [draft.pk]:
+            raise RuntimeError("storage down")
+        return erase(application_ids=application_ids)
+
+    monkeypatch.setattr("retention.services.application_documents_erase", broken)
+    report = run(180)
+    assert report.failed == [str(draft.public_id)] and report.removed == [str(other.public_id)]
+    assert Application.objects.filter(pk=draft.pk).exists() and StoredFile.objects.count() == 2
+    assert RemovedDraft.objects.get().application_public_id == other.public_id
+    assert "draft_retention_remove failed" in caplog.text
+    # The next run, with storage back, removes it.
+    monkeypatch.undo()
+    assert run(181).removed == [str(draft.public_id)]
