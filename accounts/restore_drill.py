@@ -190,16 +190,16 @@ class Drill:
                 self._timed("dump", self._run, command, "pg_dump")
             elif not Path(dump).is_file():
                 raise DrillError(f"no dump file at {dump}")
-            self._create_scratch()
+            self._timed("create", self._create_scratch)
             try:
                 command = [pg_restore, "--no-owner", "--no-privileges", "--exit-on-error",
                            "-j", str(self.jobs), "-d", self.result.scratch, dump]  # fmt: skip
                 self._timed("restore", self._run, command, "pg_restore")
                 self._timed("count", self._count)
-                self._verify()
+                self._timed("check_process", self._verify)
             finally:
                 if not self.keep:
-                    self._drop_scratch()
+                    self._timed("drop", self._drop_scratch)
         self.result.timings["total"] = time.monotonic() - started
         return self.result
 

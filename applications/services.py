@@ -966,6 +966,16 @@ def document_combine_sweep(*, now: datetime | None = None) -> int:
     return len(due)
 
 
+def application_file_ids(*, application_ids: list[int]) -> set[int]:
+    """The stored files (uploads and translations) of these applications' documents."""
+    from .models import Document
+
+    documents = Document.objects.filter(application_id__in=application_ids)
+    return set(documents.values_list("file_id", flat=True)) | set(
+        documents.exclude(translation_file=None).values_list("translation_file_id", flat=True)
+    )
+
+
 def application_documents_erase(*, application_ids: list[int]) -> int:
     """Erase every upload of these applications: document rows, stored-file rows, and, after
     commit, the bytes and their cached previews (client account deletion, personal data).
@@ -977,9 +987,7 @@ def application_documents_erase(*, application_ids: list[int]) -> int:
     from .models import Document
 
     documents = Document.objects.filter(application_id__in=application_ids)
-    file_ids = set(documents.values_list("file_id", flat=True)) | set(
-        documents.exclude(translation_file=None).values_list("translation_file_id", flat=True)
-    )
+    file_ids = application_file_ids(application_ids=application_ids)
     stored = list(StoredFile.objects.filter(pk__in=file_ids).only("pk", "public_id", "file"))
     documents.update(part_of=None, replaced_by=None)
     erased, _ = documents.delete()

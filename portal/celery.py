@@ -52,5 +52,10 @@ app.conf.beat_schedule = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # Abandoned drafts: warn their representatives, then remove them (retention.services).
+    "retention_run_task": {
+        "task": "retention.tasks.retention_run_task",
+        "schedule": crontab(hour=4, minute=23),
+    },
 }
 app.autodiscover_tasks()

@@ -73,7 +73,7 @@ SUPERUSER_MODELS = ("accounts_user", "auth_group", "account_emailaddress",
 # Reference data a processor edits (no delete permission for processors).
 REFERENCE_MODELS = ("applications_program", "applications_feerule", "support_helparticle")
 # Service-written records: read-only for everyone.
-AUDIT_MODELS = ("accounts_auditevent", "accounts_storedfile")
+AUDIT_MODELS = ("accounts_auditevent", "accounts_storedfile", "retention_removeddraft")
 # Service-written records whose list has actions (retry, grant/refuse): rows stay read-only.
 ACTION_MODELS = ("accounts_outboxemail", "accounts_mfaresetrequest")
 # Case records a processor views and changes; rows are never added or deleted in the admin.

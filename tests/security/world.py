@@ -100,6 +100,7 @@ def _side(letter: str) -> Side:
     from applications.uploads import upload_check
     from clients.models import CorrectionRequest
     from forms_imm.models import FormSection
+    from retention.models import RemovedDraft
     from tests.corpus import make_uploads
 
     low = letter.lower()
@@ -203,6 +204,13 @@ def _side(letter: str) -> Side:
         rejection_reason=f"CANARY-{letter} rejection",
         city=f"CANARY-{letter}-City",
     )
+    # A draft the retention job removed: its record names IDs and counts only.
+    RemovedDraft.objects.create(
+        application_public_id=uuid.uuid4(), program=application.program, representative=rep,
+        status="draft", created_at=application.created_at, last_change_at=application.created_at,
+        warned_at=application.created_at, people=1, form_sections=0, documents=0, files=0,
+        file_bytes=0,
+    )  # fmt: skip
     side.canaries = {
         f"CANARY-{letter}",
         side.rep_user.email,
