@@ -1,12 +1,15 @@
 """The submission package: no network or file URL, no half-written file on failure."""
 
+import hashlib
 import uuid
+from datetime import timedelta
 from pathlib import Path
 from unittest import mock
 
 import pytest
 import time_machine
 from django.core.files.storage import default_storage
+from django.utils import timezone
 
 from applications import package
 from applications.models import Submission
@@ -74,3 +77,79 @@ def test_a_failed_render_leaves_no_file_and_a_retry_stores_one(submitted):
     assert submitted.package_status == "ready"
     assert not list(folder.glob("*.part"))
     assert submitted.package.file.open("rb").read(5) == b"%PDF-"
+
+
+@pytest.fixture
+def bare(application_a):
+    """A submission without the forms (cheap): the package holds the evidence pages."""
+    from tests import factories
+
+    return factories.make_submission(application=application_a)
+
+
+def test_a_render_that_loses_the_race_keeps_the_winners_file_and_leaves_nothing(bare):
+    """Two tasks for one submission (a republish racing a slow render): the file is renamed
+    into place under the row lock, so the loser can neither replace the winner's file nor
+    leave its own behind."""
+    real_render = package.package_render
+    calls, inner = [], []
+
+    def render(submission):
+        calls.append(submission.pk)
+        if len(calls) > 1:
+            return real_render(submission)  # the other task, which wins
+        inner.append(package.submission_package_build(submission_id=submission.pk))
+        return b"%PDF-1.7 the loser's bytes"
+
+    with mock.patch.object(package, "package_render", side_effect=render):
+        assert package.submission_package_build(submission_id=bare.pk) == "exists"
+
+    assert inner == ["rendered"]
+    bare.refresh_from_db()
+    final = Path(default_storage.path(package.package_name(bare)))
+    assert list(final.parent.iterdir()) == [final]
+    content = final.read_bytes()
+    assert content.startswith(b"%PDF-") and b"the loser's bytes" not in content
+    assert hashlib.sha256(content).hexdigest() == bare.package.sha256
+
+
+def test_the_sweep_waits_for_the_submits_own_task_then_publishes_and_clears_orphans(bare):
+    folder = Path(default_storage.path(package.PACKAGE_FOLDER))
+    folder.mkdir(parents=True)
+    orphan = folder / f"dead{package.PART_SUFFIX}"
+    orphan.write_bytes(b"%PDF-half")
+    with mock.patch("applications.tasks.submission_package_render_task.apply_async") as publish:
+        with time_machine.travel(bare.submitted_at + timedelta(minutes=4)):
+            assert package.package_sweep() == []
+        assert orphan.exists(), "a part file this young may belong to a running render"
+        with time_machine.travel(timezone.now() + timedelta(minutes=6)):
+            assert package.package_sweep() == [bare.pk]
+    publish.assert_called_once_with(args=(bare.pk,), retry=False)
+    assert not orphan.exists()
+
+
+def test_the_sweep_stops_at_a_broker_error_and_logs_it(bare, application_b, caplog):
+    from kombu.exceptions import OperationalError
+
+    from tests import factories
+
+    factories.make_submission(application=application_b)
+    with (
+        mock.patch(
+            "applications.tasks.submission_package_render_task.apply_async",
+            side_effect=OperationalError("down"),
+        ) as publish,
+        time_machine.travel(timezone.now() + timedelta(minutes=6)),
+    ):
+        assert package.package_sweep() == []
+    assert publish.call_count == 1
+    assert "package sweep: broker unreachable" in caplog.text
+
+
+def test_the_package_sweep_is_scheduled_every_5_minutes():
+    from applications.tasks import submission_package_sweep_task
+    from portal.celery import app
+
+    entry = app.conf.beat_schedule["submission_package_sweep_task"]
+    assert entry["task"] == submission_package_sweep_task.name
+    assert entry["schedule"] == 300.0 and entry["options"]["expires"] < 300

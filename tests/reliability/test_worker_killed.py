@@ -7,7 +7,6 @@ job.
 """
 
 import hashlib
-import uuid
 from datetime import timedelta
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from accounts.queue import publish_after_commit
 from applications import package
 from applications.models import ApplicationEvent, Submission
 from applications.tasks import submission_package_render_task
+from tests import factories
 
 from .harness import drain, wait_until
 
@@ -33,15 +33,7 @@ def submitted(own_redis, application_a):
     """A submission recorded the way ``application_submit`` records one: the row, then after
     commit the render task published to our Redis (tests/applications covers the submit)."""
     with transaction.atomic():
-        submission = Submission.objects.create(
-            application=application_a,
-            number=1,
-            token=uuid.uuid4(),
-            application_number="F000000001",
-            submitted_by=application_a.representative.user,
-            manifest={"files": {}},
-            manifest_sha256=hashlib.sha256(b"manifest").hexdigest(),
-        )
+        submission = factories.make_submission(application=application_a)
         publish_after_commit(submission_package_render_task, submission.pk)
         assert own_redis.client.llen("pdf") == 0
     assert own_redis.client.llen("pdf") == 1, "the render task was published after commit"
