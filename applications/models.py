@@ -343,7 +343,8 @@ class ApplicationQuerySet(models.QuerySet):
 
 
 class Application(models.Model):
-    """A client's PR application, prepared by one representative."""
+    """A client's PR application, prepared by one representative, or by the client themselves
+    (``representative`` is null: a self-represented individual, issue 10)."""
 
     class Status(models.TextChoices):
         """The whole state model of workflow.md §9.1; later issues add services, not states."""
@@ -430,6 +431,8 @@ class Application(models.Model):
         on_delete=models.PROTECT,
         related_name="applications",
         verbose_name=_("representative"),
+        null=True,
+        blank=True,
     )
     client = models.ForeignKey(
         "clients.Client",
@@ -505,6 +508,30 @@ class Application(models.Model):
     @property
     def needs_signature(self) -> bool:
         return self.status == self.Status.AWAITING_CLIENT_SIGNATURE
+
+    @property
+    def is_self_represented(self) -> bool:
+        """No representative: the client (an individual) prepares and submits it themselves."""
+        return self.representative_id is None
+
+    @property
+    def preparer_user(self):
+        """Who prepares the application: its representative's user, or the client's own."""
+        if self.representative_id is not None:
+            return self.representative.user
+        return self.client.user
+
+    @property
+    def preparer_user_id(self) -> int:
+        if self.representative_id is not None:
+            return self.representative.user_id
+        return self.client.user_id
+
+    @property
+    def preparer_name(self) -> str:
+        if self.representative_id is not None:
+            return self.representative.full_name
+        return self.client_name
 
     @property
     def client_name(self) -> str:

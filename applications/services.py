@@ -141,7 +141,7 @@ def _notify_started(application: Application, *, name: str) -> None:
         template="application_started",
         context={
             "name": name,
-            "representative_name": application.representative.full_name,
+            "representative_name": application.preparer_name,
             "program_name_en": program.name_en,
             "program_name_fr": program.name_fr,
         },

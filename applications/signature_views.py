@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .access import get_application_for_user, representative_required
+from .access import get_application_for_user, preparer_required
 from .models import Application
 from .signatures import (
     NameMismatch,
@@ -35,7 +35,7 @@ class SignForm(forms.Form):
 
 
 @require_POST
-@representative_required
+@preparer_required
 def send_for_signature(request, public_id):
     application = get_application_for_user(request, public_id, write=True)
     application_send_for_signature(application=application, actor=request.user)

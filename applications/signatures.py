@@ -28,6 +28,7 @@ from forms_imm.services import canonical_form_json
 
 from .models import Application, ApplicationEvent, Person, Program, SignatureEvent
 from .models import SignatureInvalidation as Invalidation
+from .preparer import preparer_email_send
 
 Status = Application.Status
 Capacity = SignatureEvent.Capacity
@@ -292,7 +293,7 @@ def _email_client(application: Application, template: str, key: str) -> None:
         template=template,
         context={
             "name": application.client_name,
-            "representative_name": application.representative.full_name,
+            "representative_name": application.preparer_name,
             "public_id": application.public_id,
         },
         key=key,
@@ -372,16 +373,14 @@ def signature_sign(
         application_progress_refresh(application)
         if all_signed(required):
             _transition(application, to=Status.CLIENT_SIGNED, actor=user)
-            email_send(
-                to=application.representative.user.email,
+            preparer_email_send(
+                application,
                 template="client_signed",
                 context={
-                    "name": application.representative.full_name,
                     "client_name": application.client_name,
                     "public_id": application.public_id,
                 },
                 key=f"client-signed:{event.pk}",
-                language=application.representative.user.preferred_language or None,
             )
     return event
 

@@ -30,6 +30,7 @@ from forms_imm.services import canonical_form_json, section_check
 from forms_imm.spec import SectionContext
 
 from .models import Application, ApplicationEvent, ProgramIntake, Submission
+from .preparer import preparer_email_send
 from .signatures import (
     DECLARATION_KEY,
     _invalidated,
@@ -104,7 +105,7 @@ def submission_gate(application: Application, *, people=None, latest=None) -> li
     rows = section_rows(application, with_data=True)
     latest = latest_signatures(application) if latest is None else latest
     missing: list[Missing] = []
-    if application.representative.status != "verified":
+    if application.representative_id and application.representative.status != "verified":
         missing.append(Missing("representative", _("Your representative account is not verified.")))
     intake = getattr(application.program, "intake", None)
     if (
@@ -170,7 +171,7 @@ def representative_declare(*, application: Application, actor, evidence: dict):
         application = _lock(application)
         if application.status != Status.CLIENT_SIGNED:
             raise WrongState()
-        if application.representative.user_id != actor.pk:
+        if application.preparer_user_id != actor.pk:
             raise WrongState()
         people = list(application.people.order_by("created_at", "id"))
         latest = latest_signatures(application)
@@ -250,7 +251,7 @@ def application_submit(*, application: Application, actor, token) -> SubmitResul
 
     with transaction.atomic():
         application = _lock(application)
-        if application.representative.user_id != actor.pk:
+        if application.preparer_user_id != actor.pk:
             raise WrongState()
         existing = Submission.objects.filter(token=token).first()
         if existing is not None:
@@ -319,12 +320,12 @@ def _confirmation_emails(application: Application, submission: Submission) -> No
         "application_number": submission.application_number,
         "public_id": application.public_id,
     }
-    email_send(
-        to=application.representative.user.email,
+    preparer_email_send(
+        application,
         template="application_submitted",
-        context={**context, "name": application.representative.full_name},
+        context=context,
         key=f"submitted-rep:{submission.public_id}",
-        language=application.representative.user.preferred_language or None,
+        client_has_copy=True,
     )
     email_send(
         to=application.client.user.email,

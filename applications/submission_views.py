@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
-from .access import get_application_for_user, representative_required
+from .access import get_application_for_user, preparer_required
 from .models import Application, Submission
 from .signatures import request_evidence
 from .submission import (
@@ -38,7 +38,7 @@ class SubmitForm(forms.Form):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@representative_required
+@preparer_required
 def submit(request, public_id):
     application = get_application_for_user(request, public_id, write=True)
     if application.status in (Status.SUBMITTED, Status.COMPLETENESS_CHECK, Status.ACCEPTED):

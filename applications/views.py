@@ -17,6 +17,7 @@ from .access import (
     ensure_editable,
     get_application_for_user,
     get_person_for_application,
+    preparer_required,
     representative_required,
 )
 from .forms import (
@@ -173,7 +174,7 @@ def create(request):
 
 
 @require_safe
-@representative_required
+@preparer_required
 def detail(request, public_id):
     application = get_application_for_user(request, public_id)
     people = list(application.people.order_by("created_at", "id"))
@@ -204,7 +205,7 @@ def detail(request, public_id):
 
 
 @require_POST
-@representative_required
+@preparer_required
 def withdraw(request, public_id):
     """The representative withdraws the application before a decision (applications.staff)."""
     application = get_application_for_user(request, public_id, write=True)
@@ -217,7 +218,7 @@ def withdraw(request, public_id):
 
 
 @require_safe
-@representative_required
+@preparer_required
 def history(request, public_id):
     application = get_application_for_user(request, public_id)
     events = list(application.events.select_related("actor").order_by("-at", "-id")[:500])
@@ -281,7 +282,7 @@ def client_email(request, public_id):
 
 
 @require_http_methods(["GET", "POST"])
-@representative_required
+@preparer_required
 def person_add(request, public_id):
     application = get_application_for_user(request, public_id, write=True)
     ensure_editable(application)
@@ -307,7 +308,7 @@ def person_add(request, public_id):
 
 
 @require_http_methods(["GET", "POST"])
-@representative_required
+@preparer_required
 def person_edit(request, public_id, person_id):
     application = get_application_for_user(request, public_id, write=True)
     ensure_editable(application)
@@ -332,7 +333,7 @@ def person_edit(request, public_id, person_id):
 
 
 @require_http_methods(["GET", "POST"])
-@representative_required
+@preparer_required
 def person_remove(request, public_id, person_id):
     application = get_application_for_user(request, public_id, write=True)
     ensure_editable(application)
@@ -349,7 +350,7 @@ def person_remove(request, public_id, person_id):
 
 
 @require_http_methods(["GET", "POST"])
-@representative_required
+@preparer_required
 def program_details(request, public_id):
     application = get_application_for_user(request, public_id, write=True)
     ensure_editable(application)

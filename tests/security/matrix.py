@@ -130,6 +130,7 @@ RULES: list[Rule] = [
     rule(
         "account_login",
         "account_signup",
+        "accounts:individual_signup",
         why="signed in: sent home",
         default="302 302",
         anonymous="200 200",
