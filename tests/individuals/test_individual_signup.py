@@ -55,7 +55,9 @@ def test_sign_up_creates_an_active_client_that_must_confirm_the_email(anon):
     # Confirm by POST, then sign in: the client's own start page.
     anon.post(confirmation_link(mail.outbox[0]))
     assert EmailAddress.objects.get(user=user).verified is True
-    signed_in = anon.post("/en/auth/login/", {"login": "ind@example.test", "password": GOOD_PASSWORD})
+    signed_in = anon.post(
+        "/en/auth/login/", {"login": "ind@example.test", "password": GOOD_PASSWORD}
+    )
     assert signed_in.status_code == 302
     assert anon.get("/en/start/")["Location"] == "/en/client/"
     assert anon.get("/en/client/").status_code == 200
