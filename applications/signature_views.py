@@ -39,6 +39,9 @@ class SignForm(forms.Form):
 def send_for_signature(request, public_id):
     application = get_application_for_user(request, public_id, write=True)
     application_send_for_signature(application=application, actor=request.user)
+    if application.is_self_represented:
+        messages.success(request, _("Your application is ready to sign. Sign each item."))
+        return redirect("applications:sign", public_id=application.public_id)
     messages.success(request, _("The application was sent to the client for signature."))
     return redirect("applications:detail", public_id=application.public_id)
 

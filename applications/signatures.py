@@ -283,7 +283,8 @@ def application_send_for_signature(*, application: Application, actor) -> Applic
             actor=actor,
             at=application.status_changed_at,
         )
-        _email_client(application, "signature_requested", f"signature-requested:{event.pk}")
+        if not application.is_self_represented:  # an individual asked for it themselves
+            _email_client(application, "signature_requested", f"signature-requested:{event.pk}")
     return application
 
 

@@ -1,4 +1,8 @@
-"""The representative declaration, the submit gate and submission (issue 7, workflow.md §6-§8).
+"""The declaration, the submit gate and submission (issue 7, workflow.md §6-§8).
+
+The declaration is the representative's, or for a self-represented application (issue 10) the
+applicant's own: no paid representative helped, or who did. Both are the same signature record
+(``DECLARATION_KEY``) and the same gate; only the text and the capacity differ.
 
 ``submission_gate`` lists every unmet condition with a link to fix it; Submit is enabled only
 when the list is empty. ``application_submit`` is atomic and idempotent: it locks the
@@ -51,6 +55,18 @@ DECLARATION_TEXT = _(
     "knowledge the information in it is true, complete and correct, and that my client "
     "reviewed and signed it."
 )
+INDIVIDUAL_DECLARATION_TEXT = _(
+    "I declare that I prepared this application myself, without a representative, that to "
+    "the best of my knowledge the information in it is true, complete and correct, and that "
+    "the answer I give below about who helped me is true."
+)
+
+
+def declaration_text(application: Application):
+    """The declaration this application needs: the representative's or the applicant's."""
+    if application.is_self_represented:
+        return INDIVIDUAL_DECLARATION_TEXT
+    return DECLARATION_TEXT
 
 
 @dataclass(frozen=True)
@@ -136,7 +152,9 @@ def submission_gate(application: Application, *, people=None, latest=None) -> li
         missing.append(
             Missing(
                 "declaration",
-                _("The representative declaration"),
+                _("Your declaration")
+                if application.is_self_represented
+                else _("The representative declaration"),
                 reverse("applications:submit", kwargs={"public_id": application.public_id})
                 + "#declaration",
             )
@@ -163,8 +181,14 @@ def _snapshot(application: Application, people, latest) -> dict:
     return {"application": application.public_id, "forms": forms, "signatures": signed}
 
 
-def representative_declare(*, application: Application, actor, evidence: dict):
-    """The representative checks the declaration once every client signature is valid."""
+def representative_declare(
+    *, application: Application, actor, evidence: dict, assistance: dict | None = None
+):
+    """The preparer checks the declaration once every client signature is valid.
+
+    For a self-represented application ``assistance`` is required: ``{"helped": False}``, or
+    ``{"helped": True, "name", "relationship", "paid"}`` naming who helped; it is part of the
+    signed content (never of a history row)."""
     from .services import _event, _lock, _transition
 
     with transaction.atomic():
@@ -177,18 +201,23 @@ def representative_declare(*, application: Application, actor, evidence: dict):
         latest = latest_signatures(application)
         if not all_signed(required_signatures(application, people=people, latest=latest)):
             raise WrongState()
-        content = canonical_json(_snapshot(application, people, latest))
+        snapshot = _snapshot(application, people, latest)
+        if application.is_self_represented:
+            if assistance is None:
+                raise WrongState()
+            snapshot["assistance"] = assistance
+        content = canonical_json(snapshot)
         event = _record(
             application,
             form_key=DECLARATION_KEY,
             form="",
             signer=actor,
             signer_role=actor.role,
-            capacity="representative",
+            capacity="self" if application.is_self_represented else "representative",
             typed_text="",
             name_matched=False,
             attestation_version=DECLARATION_VERSION,
-            attestation_sha256=sha256_text(str(DECLARATION_TEXT)),
+            attestation_sha256=sha256_text(str(declaration_text(application))),
             consent_checked=True,
             content_json=content.decode(),
             schema_version="1",

@@ -6,6 +6,7 @@ app_name = "clients"
 urlpatterns = [
     path("", views.home, name="home"),
     path("password/", views.set_password, name="set_password"),
+    path("applications/new/", views.application_start, name="application_start"),
     path("applications/<uuid:public_id>/", views.application_detail, name="application"),
     path(
         "applications/<uuid:public_id>/correction/",

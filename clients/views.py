@@ -25,7 +25,9 @@ from applications.access import (
     representative_required,
 )
 from applications.document_views import image_document_response, page_response, preview_context
+from applications.forms import IndividualStartForm, nearly_full, open_programs
 from applications.models import Application, ApplicationEvent, Document
+from applications.services import application_self_start
 from forms_imm.sections import sections_for
 
 from . import services
@@ -107,6 +109,31 @@ def home(request):
         .order_by("-updated_at", "-public_id")
     )  # fmt: skip
     return render(request, "clients/home.html", {"applications": applications})
+
+
+@require_http_methods(["GET", "POST"])
+@client_required
+def application_start(request):
+    """An individual starts an application of their own: no representative, they are its
+    principal applicant and prepare it on the same pages a representative uses."""
+    client = get_client_for_user(request)
+    programs = open_programs()
+    form = IndividualStartForm(request.POST or None, client=client, programs=programs)
+    if request.method == "POST" and form.is_valid():
+        application = application_self_start(
+            client=client,
+            family_name=form.cleaned_data["family_name"],
+            given_names=form.cleaned_data["given_names"],
+            program=form.cleaned_data["program"],
+            ip=client_ip(request),
+        )
+        messages.success(request, _("Application started. Complete each task in the list."))
+        return redirect("applications:detail", public_id=application.public_id)
+    return render(
+        request,
+        "clients/application_start.html",
+        {"form": form, "nearly_full": nearly_full(programs)},
+    )
 
 
 def _status_timeline(application) -> list[dict]:
