@@ -14,7 +14,7 @@ TEST_ENV := DJANGO_SETTINGS_MODULE=portal.settings_test
 PYTEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: compile-messages help run test test-deep lint fmt messages check-messages install migrate demo bench load audit clean
+.PHONY: compile-messages help run test test-deep lint fmt messages check-messages install migrate demo bench load audit restore-drill clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[1m%-16s\033[0m %s\n", $$1, $$2}'
@@ -36,11 +36,11 @@ run: install compile-messages ## Set up and serve http://127.0.0.1:8000 with dev
 	$(RUN_ENV) $(MANAGE) demo_data
 	$(RUN_ENV) $(MANAGE) runserver $(HOST):$(PORT)
 
-test: install compile-messages ## Run the whole suite on PostgreSQL and Redis (browser tests included)
-	$(TEST_ENV) $(PY) -m pytest --create-db -n $(PYTEST_WORKERS) -m "not deep" $(PYTEST_ARGS)
+test: install compile-messages ## Run the whole suite on PostgreSQL and Redis (browser tests included), slowest 25 printed
+	$(TEST_ENV) $(PY) -m pytest --create-db -n $(PYTEST_WORKERS) -m "not deep" --durations=25 $(PYTEST_ARGS)
 
 test-deep: install compile-messages ## Run the full-size versions of the heavy suites
-	HYPOTHESIS_PROFILE=deep $(TEST_ENV) $(PY) -m pytest --create-db -n $(PYTEST_WORKERS) -m "deep or not deep" $(PYTEST_ARGS)
+	HYPOTHESIS_PROFILE=deep $(TEST_ENV) $(PY) -m pytest --create-db -n $(PYTEST_WORKERS) -m "deep or not deep" --durations=25 $(PYTEST_ARGS)
 
 lint: install ## ruff, bandit, migrations check, translation completeness
 	$(VENV)/bin/ruff check .
@@ -75,3 +75,6 @@ audit: install ## Check dependencies for known vulnerabilities (needs a vulnerab
 
 clean: ## Remove the virtual environment and generated files
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+
+restore-drill: install ## Dump the database, restore it into a scratch database, verify signatures, files and audit chain
+	$(MANAGE) restore_drill $(DRILL_ARGS)

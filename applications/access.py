@@ -10,7 +10,7 @@ from accounts.errors import WrongState
 from accounts.models import User
 from representatives.access import representative_required
 
-from .models import Application, Document, Person
+from .models import Application, Document, Person, PRConfirmation
 
 logger = logging.getLogger(__name__)
 
@@ -96,3 +96,16 @@ def ensure_editable(application: Application) -> None:
     """Profiles and details change only while the file is being prepared."""
     if not application.is_editable:
         raise WrongState()
+
+
+def get_pr_confirmation_for_application(application: Application, person_id) -> PRConfirmation:
+    """The PR confirmation of one person of ``application`` (already fetched through its
+    door), else 404. Fetches the person and the eCOPR file in the same query."""
+    try:
+        confirmation = PRConfirmation.objects.select_related("person", "ecopr").get(
+            application_id=application.pk, person__public_id=person_id
+        )
+    except PRConfirmation.DoesNotExist:
+        raise Http404 from None
+    confirmation.application = application
+    return confirmation

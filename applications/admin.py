@@ -7,20 +7,27 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.errors import DomainError
 
-from . import staff
+from . import intake as intake_services
+from . import pr_confirmation, staff
+from .access import get_pr_confirmation_for_application
+from .intake import intake_move_allowed, with_intake_counts
 from .models import (
     Application,
     ApplicationEvent,
     ChecklistItem,
     Document,
     DocumentRequest,
+    EcoprErrorReport,
     FeeRule,
+    IntakeChange,
     Person,
+    PRConfirmation,
     Program,
     ProgramIntake,
     ReturnReason,
@@ -29,6 +36,7 @@ from .models import (
     Submission,
 )
 from .program_checks import CHECKS
+from .uploads import stored_file_response
 
 
 class ProgramAdminForm(forms.ModelForm):
@@ -63,13 +71,106 @@ class ProgramAdminForm(forms.ModelForm):
 
 
 class ProgramIntakeInline(admin.StackedInline):
+    """Dates and notes are data; the state and the cap change only on the intake page
+    (``ProgramAdmin.intake_view``), which warns representatives and keeps the history."""
+
     model = ProgramIntake
     can_delete = False
-    readonly_fields = ("used",)
+    readonly_fields = ("state", "cap", "used", "change_link")
     fields = (
-        "state", "opens_at", "closes_at", "cap", "used", "counts_only_complete",
+        "state", "cap", "used", "change_link", "opens_at", "closes_at", "counts_only_complete",
         "note_en", "note_fr", "source_note", "is_uncertain",
     )  # fmt: skip
+
+    @admin.display(description=_("open, pause, close or set the cap"))
+    def change_link(self, intake):
+        if intake.pk is None:
+            return "-"
+        url = reverse("admin:applications_program_intake", args=[intake.program_id])
+        return format_html('<a href="{}">{}</a>', url, _("Change the intake"))
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """Staff never edit an applicant's data: every inline here only shows rows."""
+
+    extra = 0
+    can_delete = False
+    related: tuple[str, ...] = ()  # foreign keys the rows show, fetched in the same query
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related(*self.related)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class IntakeChangeInline(ReadOnlyInline):
+    """The intake history: who changed the state or cap, when, and how many were warned."""
+
+    model = IntakeChange
+    fields = (
+        "at", "actor", "old_state", "new_state", "old_cap", "new_cap", "representatives_warned",
+    )  # fmt: skip
+    readonly_fields = fields
+    related = ("actor",)
+    max_num = 0
+
+
+class IntakeForm(forms.Form):
+    """The new state and cap of a program's intake (applications.intake)."""
+
+    state = forms.ChoiceField(label=_("Intake state"), choices=ProgramIntake.State.choices)
+    cap = forms.IntegerField(
+        label=_("Cap"),
+        min_value=0,
+        required=False,
+        help_text=_("The number of applications accepted. Leave empty for no cap."),
+    )
+    confirm = forms.BooleanField(label=_("I confirm this change"), required=True)
+
+    def __init__(self, *args, intake: ProgramIntake, drafts: int, **kwargs):
+        super().__init__(*args, initial={"state": intake.state, "cap": intake.cap}, **kwargs)
+        self.intake = intake
+        self.fields["state"].help_text = _(
+            "Pausing or closing the program blocks new applications and submissions, and "
+            "emails each representative who has a draft in it (%(drafts)s drafts now)."
+        ) % {"drafts": drafts}
+        self.fields["cap"].help_text = _(
+            "The number of applications accepted (%(used)s counted so far). Leave empty for no cap."
+        ) % {"used": intake.used}
+
+    def clean(self):
+        cleaned = super().clean()
+        state, cap = cleaned.get("state"), cleaned.get("cap")
+        if state is None or "cap" in self.errors:
+            return cleaned
+        if not intake_move_allowed(self.intake.state, state):
+            self.add_error(
+                "state",
+                forms.ValidationError(
+                    _("A closed program can only be opened again."), code="move_not_allowed"
+                ),
+            )
+        elif state == self.intake.state and cap == self.intake.cap:
+            raise forms.ValidationError(
+                _("Change the state or the cap: both are as they are now."), code="no_change"
+            )
+        if cap is not None and cap < self.intake.used:
+            self.add_error(
+                "cap",
+                forms.ValidationError(
+                    _("The cap cannot be lower than the %(used)s applications already counted."),
+                    code="below_used",
+                    params={"used": self.intake.used},
+                ),
+            )
+        return cleaned
 
 
 class ChecklistItemInline(admin.StackedInline):
@@ -90,15 +191,103 @@ class ChecklistItemInline(admin.StackedInline):
 @admin.register(Program)
 class ProgramAdmin(admin.ModelAdmin):
     form = ProgramAdminForm
-    list_display = ("name_en", "code", "category", "guide_number", "intake_state", "is_active")
+    list_display = (
+        "name_en", "code", "category", "intake_state", "submitted", "cap_usage", "drafts",
+        "is_active",
+    )  # fmt: skip
     list_filter = ("category", "is_active", "intake__state")
     list_select_related = ("intake",)
     search_fields = ("code", "name_en", "name_fr", "guide_number")
-    inlines = [ProgramIntakeInline, ChecklistItemInline]
+    inlines = [ProgramIntakeInline, IntakeChangeInline, ChecklistItemInline]
+
+    def get_queryset(self, request):
+        # The live counts come in the list's own query (applications.intake).
+        return with_intake_counts(super().get_queryset(request))
+
+    def get_list_display(self, request):
+        # Program administrators get the state as a link to the intake page.
+        if request.user.has_perm(intake_services.PERMISSION):
+            return tuple(
+                "intake_link" if name == "intake_state" else name for name in self.list_display
+            )
+        return self.list_display
 
     @admin.display(description=_("intake"), ordering="intake__state")
     def intake_state(self, program):
         return program.intake.get_state_display()
+
+    @admin.display(description=_("intake"), ordering="intake__state")
+    def intake_link(self, program):
+        url = reverse("admin:applications_program_intake", args=[program.pk])
+        return format_html('<a href="{}">{}</a>', url, program.intake.get_state_display())
+
+    @admin.display(description=_("submitted"), ordering="submitted_count")
+    def submitted(self, program):
+        return program.submitted_count
+
+    @admin.display(description=_("counted against the cap"))
+    def cap_usage(self, program):
+        intake = program.intake
+        if intake.cap is None:
+            return _("%(used)s (no cap)") % {"used": intake.used}
+        return _("%(used)s of %(cap)s") % {"used": intake.used, "cap": intake.cap}
+
+    @admin.display(description=_("drafts"), ordering="draft_count")
+    def drafts(self, program):
+        return program.draft_count
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(
+            require_http_methods(["GET", "HEAD", "POST"])(self.intake_view)
+        )
+        return [
+            path("<path:object_id>/intake/", view, name="applications_program_intake"),
+            *super().get_urls(),
+        ]
+
+    def intake_view(self, request, object_id):
+        """Open, pause or close the program, or set its cap (program administrators)."""
+        if not request.user.has_perm(intake_services.PERMISSION):
+            raise PermissionDenied
+        program = self.get_object(request, object_id)
+        if program is None:
+            raise Http404
+        intake = program.intake
+        drafts = intake_services.drafts_count(program.pk)
+        form = IntakeForm(
+            request.POST if request.method == "POST" else None, intake=intake, drafts=drafts
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                change = intake_services.program_intake_change(
+                    program=program,
+                    state=form.cleaned_data["state"],
+                    cap=form.cleaned_data["cap"],
+                    actor=request.user,
+                    ip=request.META.get("REMOTE_ADDR"),
+                )
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                message = _("Intake changed: %(state)s. Representatives warned: %(count)s.") % {
+                    "state": change.get_new_state_display(),
+                    "count": change.representatives_warned,
+                }
+                self.message_user(request, message, messages.SUCCESS)
+                return HttpResponseRedirect(
+                    reverse("admin:applications_program_change", args=[program.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": program,
+            "title": _("Intake of %(program)s: %(state)s")
+            % {"program": program.name, "state": intake.get_state_display()},
+            "form": form,
+            "submit_label": _("Change the intake"),
+            "change_url": reverse("admin:applications_program_change", args=[program.pk]),
+        }
+        return TemplateResponse(request, "admin/support/supportrequest/action_form.html", context)
 
 
 @admin.register(FeeRule)
@@ -121,26 +310,6 @@ class FeeRuleAdmin(admin.ModelAdmin):
         "source_note",
         "is_uncertain",
     )
-
-
-class ReadOnlyInline(admin.TabularInline):
-    """Staff never edit an applicant's data: every inline here only shows rows."""
-
-    extra = 0
-    can_delete = False
-    related: tuple[str, ...] = ()  # foreign keys the rows show, fetched in the same query
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related(*self.related)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class PersonInline(ReadOnlyInline):
@@ -244,6 +413,38 @@ class DocumentRequestForm(forms.Form):
         return due_on
 
 
+class PhotoReviewForm(forms.Form):
+    """Accept the PR photo, or reject it with the reason the client reads."""
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("accept", _("Accept the photo")), ("reject", _("Reject the photo"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason for the rejection"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=1000,
+        help_text=_("The client reads this reason. Say what to change in the new photo."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "reject" and not (cleaned.get("reason") or "").strip():
+            self.add_error(
+                "reason", forms.ValidationError(pr_confirmation.ReasonMissing.default_message)
+            )
+        return cleaned
+
+
+class PRConfirmForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("The person is in Canada and the photo is accepted: confirm permanent residence"),
+        required=True,
+    )
+
+
 @admin.register(Application)
 class ApplicationAdmin(admin.ModelAdmin):
     """The staff queue and the read-only view of a whole application, with the staff actions.
@@ -303,7 +504,19 @@ class ApplicationAdmin(admin.ModelAdmin):
                 request.user.has_perm("applications.request_documents")
                 and application.status in staff.DOCUMENT_REQUEST_STATUSES
             )
+            extra_context["pr_confirmations"] = self._pr_confirmations(application)
+            extra_context["can_confirm_pr"] = request.user.has_perm(pr_confirmation.PERMISSION)
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def _pr_confirmations(self, application) -> list[PRConfirmation]:
+        """Each person's confirmation with their error reports, in two queries."""
+        confirmations = pr_confirmation.confirmations_for(application)
+        reports: dict[int, list[EcoprErrorReport]] = {}
+        for report in EcoprErrorReport.objects.filter(confirmation__application_id=application.pk):
+            reports.setdefault(report.confirmation_id, []).append(report)
+        for confirmation in confirmations:
+            confirmation.reports = reports.get(confirmation.pk, [])
+        return confirmations
 
     def get_urls(self):
         def form_view(method):
@@ -325,6 +538,21 @@ class ApplicationAdmin(admin.ModelAdmin):
                 "<path:object_id>/request-documents/",
                 form_view(self.request_documents_view),
                 name=f"{name}_request_documents",
+            ),
+            path(
+                "<path:object_id>/pr/<uuid:person_id>/photo/",
+                self.admin_site.admin_view(require_safe(self.pr_photo_view)),
+                name=f"{name}_pr_photo",
+            ),
+            path(
+                "<path:object_id>/pr/<uuid:person_id>/review/",
+                form_view(self.pr_review_view),
+                name=f"{name}_pr_review",
+            ),
+            path(
+                "<path:object_id>/pr/<uuid:person_id>/confirm/",
+                form_view(self.pr_confirm_view),
+                name=f"{name}_pr_confirm",
             ),
             *super().get_urls(),
         ]
@@ -364,8 +592,92 @@ class ApplicationAdmin(admin.ModelAdmin):
             raise Http404
         return application
 
-    def _form_page(self, request, application, form, *, title, submit_label):
+    def _pr_confirmation(self, request, object_id, person_id, permission: str):
+        """The staff door to one person's PR confirmation: the permission, then the
+        application in the queue, then the person's confirmation, else 404."""
+        application = self._application(request, object_id, permission)
+        return get_pr_confirmation_for_application(application, person_id)
+
+    def pr_photo_view(self, request, object_id, person_id):
+        """The photo the client sent, for the review page's preview (audited download)."""
+        confirmation = self._pr_confirmation(
+            request, object_id, person_id, "applications.view_prconfirmation"
+        )
+        if confirmation.photo_id is None:
+            raise Http404
+        photo = confirmation.photo
+        return stored_file_response(photo, download_name=photo.display_name, request=request)
+
+    def pr_review_view(self, request, object_id, person_id):
+        confirmation = self._pr_confirmation(
+            request, object_id, person_id, pr_confirmation.PERMISSION
+        )
+        application = confirmation.application
+        form = PhotoReviewForm(request.POST if request.method == "POST" else None)
+        if confirmation.state != PRConfirmation.State.SUBMITTED:
+            form.add_error(None, _("There is no photo waiting for review for this person."))
+        elif request.method == "POST" and form.is_valid():
+            try:
+                pr_confirmation.pr_photo_review(
+                    confirmation=confirmation,
+                    actor=request.user,
+                    accept=form.cleaned_data["decision"] == "accept",
+                    reason=form.cleaned_data["reason"],
+                )
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                return self._done(request, application, _("Photo review recorded."))
+        title = _("Review the photo of %(name)s") % {"name": confirmation.person.full_name}
+        return self._form_page(
+            request,
+            application,
+            form,
+            title=title,
+            submit_label=_("Record the decision"),
+            template="admin/applications/application/pr_review.html",
+            confirmation=confirmation,
+        )
+
+    def pr_confirm_view(self, request, object_id, person_id):
+        confirmation = self._pr_confirmation(
+            request, object_id, person_id, pr_confirmation.PERMISSION
+        )
+        application = confirmation.application
+        form = PRConfirmForm(request.POST if request.method == "POST" else None)
+        if confirmation.state != PRConfirmation.State.PHOTO_ACCEPTED:
+            form.add_error(
+                None, _("Permanent residence can be confirmed once the photo is accepted.")
+            )
+        elif request.method == "POST" and form.is_valid():
+            try:
+                pr_confirmation.pr_confirm(confirmation=confirmation, actor=request.user)
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                return self._done(
+                    request,
+                    application,
+                    _("Permanent residence confirmed. The eCOPR is being prepared."),
+                )
+        title = _("Confirm permanent residence of %(name)s") % {
+            "name": confirmation.person.full_name
+        }
+        return self._form_page(request, application, form, title=title, submit_label=title)
+
+    def _form_page(
+        self,
+        request,
+        application,
+        form,
+        *,
+        title,
+        submit_label,
+        template="admin/support/supportrequest/action_form.html",
+        **extra,
+    ):
         context = {
+            **extra,
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "original": application,
@@ -374,7 +686,7 @@ class ApplicationAdmin(admin.ModelAdmin):
             "submit_label": submit_label,
             "change_url": reverse("admin:applications_application_change", args=[application.pk]),
         }
-        return TemplateResponse(request, "admin/support/supportrequest/action_form.html", context)
+        return TemplateResponse(request, template, context)
 
     def _done(self, request, application, message):
         self.message_user(request, message, messages.SUCCESS)

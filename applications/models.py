@@ -191,6 +191,45 @@ class ProgramIntake(models.Model):
         return None if not self.cap else self.used / self.cap
 
 
+class IntakeChange(models.Model):
+    """One change of a program's intake made by staff (applications.intake): who, when, the
+    state and cap before and after, and how many representatives were warned. Append-only:
+    written by ``program_intake_change`` only, shown read-only in the admin."""
+
+    program = models.ForeignKey(
+        Program, on_delete=models.PROTECT, related_name="intake_changes", verbose_name=_("program")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    at = models.DateTimeField(_("changed at"), default=timezone.now)
+    old_state = models.CharField(
+        _("state before"), max_length=20, choices=ProgramIntake.State.choices
+    )
+    new_state = models.CharField(
+        _("state after"), max_length=20, choices=ProgramIntake.State.choices
+    )
+    old_cap = models.PositiveIntegerField(_("cap before"), null=True, blank=True)
+    new_cap = models.PositiveIntegerField(_("cap after"), null=True, blank=True)
+    representatives_warned = models.PositiveIntegerField(_("representatives warned"), default=0)
+
+    class Meta:
+        ordering = ("-at", "-id")
+        verbose_name = _("intake change")
+        verbose_name_plural = _("intake changes")
+        indexes = [
+            # The intake page (applications.admin.ProgramAdmin.intake_view) shows one
+            # program's latest changes.
+            models.Index(fields=["program", "-at"], name="intake_change_recent"),
+        ]
+
+    def __str__(self):
+        return f"{self.old_state} -> {self.new_state} at {self.at:%Y-%m-%d %H:%M}"
+
+
 class ChecklistItem(models.Model):
     """A PDF form or supporting document a program asks for, per person role.
 
@@ -329,11 +368,12 @@ class ApplicationQuerySet(models.QuerySet):
         # PostgreSQL walk the app_rep_updated index in order and stop after one page.
         return (
             self.filter(representative_id=representative.pk)
-            .select_related("program", "client__user", "principal_applicant")
+            .select_related("program__intake", "client__user", "principal_applicant")
             .only(
                 "public_id", "status", "application_number", "tasks_done", "tasks_total",
                 "updated_at", "created_at",
                 "program__code", "program__name_en", "program__name_fr",
+                "program__intake__state", "program__intake__program",
                 "client__public_id", "client__activated_at",
                 "client__temporary_password_expires_at",
                 "client__temporary_password_used_at", "client__user__email",
@@ -474,6 +514,7 @@ class Application(models.Model):
             ("return_application", _("Can return applications")),
             ("request_documents", _("Can request additional documents")),
             ("decide_application", _("Can approve and refuse applications")),
+            ("confirm_pr", _("Can review PR photos and confirm permanent residence")),
         ]
         indexes = [
             # The dashboard (ApplicationQuerySet.for_dashboard, applications.views.dashboard):
@@ -582,6 +623,14 @@ class ApplicationEvent(models.Model):
         PACKAGE_READY = "application.package_ready", _("Submission package ready")
         # Staff processing (applications.staff); ``reason`` holds a reason code.
         DOCUMENTS_REQUESTED = "staff.documents_requested", _("Additional documents requested")
+        # PR confirmation (applications.pr_confirmation); ``person_public_id`` names the person.
+        PR_OPENED = "pr.opened", _("Invited to confirm permanent residence")
+        PR_SENT = "pr.sent", _("Presence in Canada, address and photo sent")
+        PR_PHOTO_REJECTED = "pr.photo_rejected", _("Photo rejected: a new one is needed")
+        PR_PHOTO_ACCEPTED = "pr.photo_accepted", _("Photo accepted")
+        PR_CONFIRMED = "pr.confirmed", _("Permanent residence confirmed")
+        ECOPR_ISSUED = "pr.ecopr_issued", _("eCOPR issued")
+        ECOPR_ERROR_REPORTED = "pr.ecopr_error_reported", _("Error in an eCOPR reported")
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
@@ -1155,3 +1204,154 @@ class DocumentRequest(models.Model):
     @property
     def slot_key(self) -> str:
         return f"{self.SLOT_PREFIX}{self.public_id}"
+
+
+# --- PR confirmation (issue 8, workflow.md §10) ------------------------------------------------
+
+
+class PRConfirmation(models.Model):
+    """One person's confirmation of permanent residence, opened when the application is
+    approved (one row per person becoming a PR: the PA and each accompanying dependant).
+
+    The client declares the person is in Canada, gives the Canadian mailing address and uploads
+    the person's photo; staff accept or reject the photo, then confirm PR status, which issues
+    the eCOPR (``ecopr``, rendered on the pdf queue by applications.ecopr).
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for the client")
+        SUBMITTED = "submitted", _("Photo and address sent: waiting for review")
+        PHOTO_REJECTED = "photo_rejected", _("A new photo is needed")
+        PHOTO_ACCEPTED = "photo_accepted", _("Photo accepted")
+        CONFIRMED = "confirmed", _("Permanent residence confirmed")
+
+    # The only definition of the allowed moves; applications.pr_confirmation enforces it.
+    TRANSITIONS: dict[str, frozenset[str]] = {
+        State.PENDING: frozenset({State.SUBMITTED}),
+        State.SUBMITTED: frozenset({State.PHOTO_ACCEPTED, State.PHOTO_REJECTED}),
+        State.PHOTO_REJECTED: frozenset({State.SUBMITTED}),
+        State.PHOTO_ACCEPTED: frozenset({State.CONFIRMED}),
+        State.CONFIRMED: frozenset(),
+    }
+    # The client may (re)send the declaration, address and photo in these states.
+    CLIENT_EDITABLE = frozenset({State.PENDING, State.PHOTO_REJECTED})
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="pr_confirmations"
+    )
+    person = models.OneToOneField(
+        Person, on_delete=models.PROTECT, related_name="pr_confirmation", verbose_name=_("person")
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.PENDING
+    )
+    in_canada = models.BooleanField(_("in Canada"), null=True, blank=True)
+    entered_canada_on = models.DateField(_("date of entry into Canada"), null=True, blank=True)
+    address_line = models.CharField(_("street address"), max_length=120, blank=True)
+    address_unit = models.CharField(_("apartment or unit"), max_length=20, blank=True)
+    city = models.CharField(_("city or town"), max_length=60, blank=True)
+    province = models.CharField(_("province or territory"), max_length=2, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=7, blank=True)
+    photo = models.ForeignKey(
+        "accounts.StoredFile",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("photo"),
+    )
+    submitted_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("photo reviewed at"), null=True, blank=True)
+    rejection_reason = models.TextField(_("reason the photo was rejected"), blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    landed_on = models.DateField(_("date of landing"), null=True, blank=True)
+    ecopr = models.ForeignKey(
+        "accounts.StoredFile",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("eCOPR"),
+    )
+    ecopr_issued_at = models.DateTimeField(_("eCOPR issued at"), null=True, blank=True)
+    ecopr_attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(_("opened at"), default=timezone.now)
+
+    class Meta:
+        ordering = ("application", "created_at", "id")
+        verbose_name = _("PR confirmation")
+        verbose_name_plural = _("PR confirmations")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(state="confirmed") | models.Q(landed_on__isnull=False),
+                name="prconfirmation_confirmed_has_landing_date",
+            ),
+        ]
+        indexes = [
+            # applications.ecopr.pending_ecoprs: confirmed people whose eCOPR is still missing.
+            models.Index(
+                fields=["confirmed_at"],
+                condition=models.Q(state="confirmed", ecopr__isnull=True),
+                name="prconfirmation_ecopr_missing",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.public_id)
+
+    @property
+    def client_can_send(self) -> bool:
+        return self.state in self.CLIENT_EDITABLE
+
+    @property
+    def address_lines(self) -> list[str]:
+        """The Canadian mailing address as printed on the eCOPR and shown to the client."""
+        street = (
+            f"{self.address_unit}-{self.address_line}" if self.address_unit else self.address_line
+        )
+        return [
+            line
+            for line in (street, f"{self.city} {self.province}  {self.postal_code}")
+            if line.strip()
+        ]
+
+
+class EcoprErrorReport(models.Model):
+    """The client reports an error in an eCOPR: which field and the correct value."""
+
+    class Field(models.TextChoices):
+        NAME = "name", _("Name")
+        DATE_OF_BIRTH = "date_of_birth", _("Date of birth")
+        UCI = "uci", _("UCI (client identifier)")
+        APPLICATION_NUMBER = "application_number", _("Application number")
+        LANDING_DATE = "landing_date", _("Date of landing")
+        ADDRESS = "address", _("Canadian address")
+        OTHER = "other", _("Something else")
+
+    VALUE_MAX_LENGTH = 300
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    confirmation = models.ForeignKey(
+        PRConfirmation, on_delete=models.CASCADE, related_name="error_reports"
+    )
+    field = models.CharField(_("field with the error"), max_length=30, choices=Field.choices)
+    correct_value = models.CharField(_("correct value"), max_length=VALUE_MAX_LENGTH)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reported_at = models.DateTimeField(_("reported at"), default=timezone.now)
+
+    class Meta:
+        ordering = ("-reported_at", "-id")
+        verbose_name = _("eCOPR error report")
+        verbose_name_plural = _("eCOPR error reports")
+
+    def __str__(self):
+        return f"{self.field} at {self.reported_at:%Y-%m-%d %H:%M}"

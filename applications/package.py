@@ -2,9 +2,10 @@
 
 Each digital form with its own print template, then the signature evidence and the manifest
 pages, rendered by WeasyPrint with a URL fetcher that serves the vendored static files only
-(every network and file URL is refused). The PDF is written to a temporary file and renamed
-into private storage, and the row is updated only then, so a worker killed mid-render leaves
-nothing half-written and the next attempt starts afresh.
+(every network and file URL is refused). The PDF is written to a temporary file, then renamed
+into private storage under the submission's row lock in the transaction that records it, so a
+worker killed mid-render leaves nothing half-written, a second render of the same submission
+never replaces the stored file, and the sweeper (beat) publishes what is still missing.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import logging
 import mimetypes
 import os
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -32,6 +34,12 @@ from .models import ApplicationEvent, SignatureEvent, Submission
 
 logger = logging.getLogger(__name__)
 BASE_URL = "https://package.invalid/"
+PACKAGE_FOLDER = "submission-packages"
+PART_SUFFIX = ".part"
+# Longer than a render may take (CELERY_TASK_TIME_LIMIT): the submit's own task has run or
+# died by then, and a ``.part`` file this old is an orphan.
+PACKAGE_REPUBLISH_AFTER = timedelta(minutes=5)
+PACKAGE_SWEEP_BATCH = 100
 
 
 def _fetcher():
@@ -58,18 +66,22 @@ def _fetcher():
     return StaticOnlyFetcher()
 
 
-def package_html(submission: Submission) -> list[str]:
-    """The HTML documents of the package, in order (one per form, then the evidence)."""
-    application = submission.application
-    people = list(application.people.order_by("created_at", "id"))
-    rows = section_rows(application, with_data=True)
-    today = timezone.localdate(submission.submitted_at)
+def forms_html(application, *, people, rows, today, draft: bool = False) -> list[str]:
+    """One HTML document per digital form each person needs, with its print template.
+
+    In the package every form is complete; a draft (``draft=True``) says which forms are not
+    complete yet and carries the "draft, not submitted" mark on every page."""
     documents = []
     for person_form in sections_for(application, people=people, rows=rows, today=today):
         spec = person_form.form
         person = person_form.person
         context = SectionContext(application=application, person=person, today=today)
         answers = {s.section.slug: s.row.data for s in person_form.sections if s.row}
+        complete = not draft or all(
+            s.row is not None and s.row.state == "complete"
+            for s in person_form.sections
+            if s.section.required
+        )
         documents.append(
             render_to_string(
                 spec.print_template,
@@ -77,11 +89,22 @@ def package_html(submission: Submission) -> list[str]:
                     "application": application,
                     "form_spec": spec,
                     "person": person,
-                    "complete": True,
+                    "complete": complete,
+                    "draft_mark": draft,
                     **spec.print_context(answers, context),
                 },
             )
         )
+    return documents
+
+
+def package_html(submission: Submission) -> list[str]:
+    """The HTML documents of the package, in order (one per form, then the evidence)."""
+    application = submission.application
+    people = list(application.people.order_by("created_at", "id"))
+    rows = section_rows(application, with_data=True)
+    today = timezone.localdate(submission.submitted_at)
+    documents = forms_html(application, people=people, rows=rows, today=today)
     names = {p.public_id: p.full_name for p in people}
     signatures = list(
         SignatureEvent.objects.filter(application=application)
@@ -109,19 +132,45 @@ def package_html(submission: Submission) -> list[str]:
     return documents
 
 
-def package_render(submission: Submission) -> bytes:
+def pdf_render(documents: list[str]) -> bytes:
+    """One PDF of the HTML ``documents`` in order, each rendered with the static-only fetcher
+    (also used for the eCOPR, applications.ecopr)."""
     from weasyprint import HTML
 
     _strict_pillow()
 
     fetcher = _fetcher()
-    with translation.override("en"):
-        rendered = [
-            HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render()
-            for html in package_html(submission)
-        ]
+    rendered = [
+        HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render() for html in documents
+    ]
     pages = [page for document in rendered for page in document.pages]
     return rendered[0].copy(pages).write_pdf()
+
+
+def package_render(submission: Submission) -> bytes:
+    with translation.override("en"):
+        return pdf_render(package_html(submission))
+
+
+def draft_html(application) -> list[str]:
+    """A draft export (issue 8 item 4): a cover page, then every digital form as completed
+    so far; every page says "draft, not submitted"."""
+    people = list(application.people.order_by("created_at", "id"))
+    rows = section_rows(application, with_data=True)
+    now = timezone.now()
+    forms = forms_html(
+        application, people=people, rows=rows, today=timezone.localdate(now), draft=True
+    )
+    cover = render_to_string(
+        "applications/package/draft_cover.html",
+        {"application": application, "people": people, "generated_at": now, "draft_mark": True},
+    )
+    return [cover, *forms]
+
+
+def draft_render(application) -> bytes:
+    """The draft as one PDF, in the language of the request (the representative's)."""
+    return pdf_render(draft_html(application))
 
 
 def submission_package_build(*, submission_id: int) -> str:
@@ -136,51 +185,84 @@ def submission_package_build(*, submission_id: int) -> str:
     )
     content = package_render(submission)
     digest = hashlib.sha256(content).hexdigest()
-    name = f"submission-packages/{submission.public_id}-{submission.manifest_sha256[:16]}.pdf"
+    name = package_name(submission)
     try:
         target = Path(default_storage.path(name))
     except NotImplementedError:  # object storage: an upload is atomic already
+        target = None
         name = default_storage.save(name, ContentFile(content))
     else:
-        _write_atomically(target, content)
-    with transaction.atomic():
-        locked = Submission.objects.select_for_update().get(pk=submission.pk)
-        if locked.package_id is not None:
-            return "exists"
-        stored = StoredFile.objects.create(
-            file=name,
-            kind="pdf",
-            sha256=digest,
-            size=len(content),
-            display_name=f"{submission.application_number}-package.pdf",
-            uploaded_by=submission.submitted_by,
-            purpose="submission_package",
-        )
-        Submission.objects.filter(pk=submission.pk).update(
-            package=stored, package_status=Submission.PackageStatus.READY
-        )
-        ApplicationEvent.objects.create(
-            application=submission.application,
-            action=ApplicationEvent.Action.PACKAGE_READY,
-            at=timezone.now(),
-            reason=f"submission_{submission.number}",
-        )
+        temporary = _write_temporary(target, content)
+    try:
+        with transaction.atomic():
+            locked = Submission.objects.select_for_update().get(pk=submission.pk)
+            if locked.package_id is not None:
+                if target is None:
+                    default_storage.delete(name)
+                return "exists"  # another render won: its file stays, ours goes
+            if target is not None:
+                # Renamed under the row lock, so a second render of the same submission (a
+                # republished task) can never replace the file the stored hash describes.
+                os.replace(temporary, target)
+            stored = StoredFile.objects.create(
+                file=name,
+                kind="pdf",
+                sha256=digest,
+                size=len(content),
+                display_name=f"{submission.application_number}-package.pdf",
+                uploaded_by=submission.submitted_by,
+                purpose="submission_package",
+            )
+            Submission.objects.filter(pk=submission.pk).update(
+                package=stored, package_status=Submission.PackageStatus.READY
+            )
+            ApplicationEvent.objects.create(
+                application=submission.application,
+                action=ApplicationEvent.Action.PACKAGE_READY,
+                at=timezone.now(),
+                reason=f"submission_{submission.number}",
+            )
+    finally:
+        if target is not None:
+            temporary.unlink(missing_ok=True)  # gone already once renamed
     return "rendered"
 
 
-def _write_atomically(target: Path, content: bytes) -> None:
-    """Write next to ``target`` and rename: readers see the whole file or none."""
+def pdf_file_write(name: str, content: bytes) -> str:
+    """Write ``content`` to private storage as ``name`` without ever leaving half a file;
+    returns the stored name."""
+    try:
+        target = Path(default_storage.path(name))
+    except NotImplementedError:  # object storage: an upload is atomic already
+        return default_storage.save(name, ContentFile(content))
+    temporary = _write_temporary(target, content)
+    try:
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return name
+
+
+def package_name(submission: Submission) -> str:
+    """Where a submission's package is stored: one name per submission and manifest."""
+    return f"{PACKAGE_FOLDER}/{submission.public_id}-{submission.manifest_sha256[:16]}.pdf"
+
+
+def _write_temporary(target: Path, content: bytes) -> Path:
+    """Write ``content`` to a ``.part`` file next to ``target``, flushed to disk; the caller
+    renames it. A worker killed meanwhile leaves only the ``.part`` file, which readers never
+    see and the sweeper removes once it is old."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".part")
+    handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=PART_SUFFIX)
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(content)
             out.flush()
             os.fsync(out.fileno())
-        os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    return Path(temporary)
 
 
 def submission_package_failed(*, submission_id: int) -> None:
@@ -190,8 +272,53 @@ def submission_package_failed(*, submission_id: int) -> None:
 
 
 def pending_packages() -> list[int]:
-    """Submissions whose package is still missing (the sweeper republishes them)."""
-    return list(Submission.objects.filter(package__isnull=True).values_list("pk", flat=True)[:100])
+    """Submissions whose package is still missing and whose own task has had its chance
+    (submitted more than ``PACKAGE_REPUBLISH_AFTER`` ago): the sweeper publishes them again."""
+    cutoff = timezone.now() - PACKAGE_REPUBLISH_AFTER
+    return list(
+        Submission.objects.filter(package__isnull=True, submitted_at__lte=cutoff)
+        .order_by("submitted_at", "pk")
+        .values_list("pk", flat=True)[:PACKAGE_SWEEP_BATCH]
+    )
+
+
+def package_sweep() -> list[int]:
+    """Publish the missing packages again and remove ``.part`` files left by killed workers.
+
+    Returns the IDs published; stops at the first broker error (the next sweep tries again).
+    Rendering is idempotent, so a task published twice stores one package.
+    """
+    from kombu.exceptions import OperationalError
+
+    from .tasks import submission_package_render_task
+
+    _remove_orphaned_parts()
+    published = []
+    for submission_id in pending_packages():
+        try:
+            submission_package_render_task.apply_async(args=(submission_id,), retry=False)
+        except (OperationalError, ConnectionError, TimeoutError, OSError):
+            logger.warning("package sweep: broker unreachable", extra={"object_id": submission_id})
+            break
+        published.append(submission_id)
+    return published
+
+
+def _remove_orphaned_parts() -> None:
+    """A ``.part`` file older than the longest render belongs to a worker that died."""
+    try:
+        folder = Path(default_storage.path(PACKAGE_FOLDER))
+    except NotImplementedError:  # object storage keeps no partial uploads
+        return
+    if not folder.is_dir():
+        return
+    cutoff = timezone.now().timestamp() - PACKAGE_REPUBLISH_AFTER.total_seconds()
+    for part in folder.glob(f"*{PART_SUFFIX}"):
+        try:
+            if part.stat().st_mtime < cutoff:
+                part.unlink()
+        except FileNotFoundError:  # its render finished or another sweep removed it
+            continue
 
 
 def _strict_pillow() -> None:

@@ -28,6 +28,7 @@ from .models import (
     DocumentRequest,
     StaffDecision,
 )
+from .pr_confirmation import pr_confirmations_open
 from .preparer import preparer_email_send
 from .services import _event, _lock, _transition
 
@@ -200,6 +201,9 @@ def staff_action(
             decided_at=application.status_changed_at,
         )
         _notify(application, kind=action.decision, key=f"staff-decision:{decision.pk}")
+    if action.to == Status.APPROVED:
+        # The client is invited to confirm PR status for each person (applications.pr_confirmation).
+        pr_confirmations_open(application=application, actor=actor)
     audit_record(actor=actor, action=f"application.staff.{code}", obj=application, ip=ip)
     return application
 

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.errors import WrongState
+from accounts.files import file_sha256
 from accounts.queue import publish_after_commit
 from accounts.services import email_send
 from clients.services import client_language
@@ -78,6 +79,9 @@ class Missing:
     url: str | None = None
 
 
+PROGRAM_NOT_OPEN = Missing("program", _("The program does not accept applications now."))
+
+
 def _detail_url(application: Application, suffix: str = "") -> str:
     return reverse("applications:detail", kwargs={"public_id": application.public_id}) + suffix
 
@@ -129,7 +133,7 @@ def submission_gate(application: Application, *, people=None, latest=None) -> li
         or intake is None
         or (not intake.accepts_new_applications(today))
     ):
-        missing.append(Missing("program", _("The program does not accept applications now.")))
+        missing.append(PROGRAM_NOT_OPEN)
     for task in application_task_list(application, people=people, section_rows=rows, today=today):
         own = task.code.startswith(("form:", "signature:")) or task.code == "declaration"
         if task.required and not task.done and not own:
@@ -301,6 +305,10 @@ def application_submit(*, application: Application, actor, token) -> SubmitResul
         if missing:
             raise GateClosed(missing)
         intake = ProgramIntake.objects.select_for_update().get(program_id=application.program_id)
+        # Staff may have paused or closed the program since the gate read it
+        # (applications.intake locks the same row): checked again under the lock.
+        if not intake.accepts_new_applications(timezone.localdate()):
+            raise GateClosed([PROGRAM_NOT_OPEN])
         if intake.cap is not None and intake.used >= intake.cap:
             _transition(application, to=Status.RETURNED_OTHER, actor=actor, reason=CAP_REACHED)
             return SubmitResult(None, created=False, over_cap=True)
@@ -392,14 +400,10 @@ def submissions_verify(*, application_id=None) -> list:
         by_id = {str(document.public_id): document for document in documents}
         for public_id, entry in files.items():
             document = by_id.get(public_id)
-            try:
-                with document.file.file.open("rb") as handle:
-                    digest = hashlib.sha256()
-                    for chunk in iter(lambda handle=handle: handle.read(1 << 20), b""):
-                        digest.update(chunk)
-            except (AttributeError, OSError):  # no document row, or the file is gone
+            digest = file_sha256(document.file.file) if document is not None else None
+            if digest is None:  # no document row, or the file is gone
                 problems.append(Mismatch(application, f"file:{public_id}", submission.pk, "lost"))
                 continue
-            if digest.hexdigest() != entry.get("sha256"):
+            if digest != entry.get("sha256"):
                 problems.append(Mismatch(application, f"file:{public_id}", submission.pk, "file"))
     return problems

@@ -12,7 +12,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
-from .access import get_application_for_user, preparer_required
+from .access import (
+    get_application_for_user,
+    get_pr_confirmation_for_application,
+    preparer_required,
+)
 from .models import Application, Submission
 from .signatures import request_evidence
 from .submission import (
@@ -207,4 +211,18 @@ def submission_package(request, public_id):
         raise Http404
     return stored_file_response(
         record.package, download_name=f"{record.application_number}.pdf", request=request
+    )
+
+
+@require_safe
+@login_required
+def ecopr(request, public_id, person_id):
+    """One person's eCOPR (applications.ecopr): for the client and the representative of the
+    application only, through the application's door."""
+    application = get_application_for_user(request, public_id)
+    confirmation = get_pr_confirmation_for_application(application, person_id)
+    if confirmation.ecopr is None:
+        raise Http404
+    return stored_file_response(
+        confirmation.ecopr, download_name=confirmation.ecopr.display_name, request=request
     )

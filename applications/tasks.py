@@ -55,10 +55,35 @@ def submission_package_render_task(self, submission_id: int) -> str:
 
 @shared_task(name="applications.tasks.submission_package_sweep_task")
 def submission_package_sweep_task() -> int:
-    """Publish again the packages still missing (a lost task or a dead worker)."""
-    from .package import pending_packages
+    """Publish again the packages still missing (a lost task or a dead worker; beat)."""
+    from .package import package_sweep
 
-    pending = pending_packages()
-    for submission_id in pending:
-        submission_package_render_task.apply_async(args=(submission_id,), retry=False)
+    return len(package_sweep())
+
+
+@shared_task(
+    name="applications.tasks.ecopr_render_pdf_task",
+    bind=True,
+    acks_late=True,
+    max_retries=8,
+    default_retry_delay=60,
+)
+def ecopr_render_pdf_task(self, confirmation_id: int) -> str:
+    """Render and store one person's eCOPR (the pdf queue); retried on failure."""
+    from .ecopr import ecopr_build
+
+    try:
+        return ecopr_build(confirmation_id=confirmation_id)
+    except Exception as error:
+        raise self.retry(exc=error) from error
+
+
+@shared_task(name="applications.tasks.ecopr_sweep_task")
+def ecopr_sweep_task() -> int:
+    """Publish again the eCOPRs still missing (a lost task or a dead worker)."""
+    from .ecopr import pending_ecoprs
+
+    pending = pending_ecoprs()
+    for confirmation_id in pending:
+        ecopr_render_pdf_task.apply_async(args=(confirmation_id,), retry=False)
     return len(pending)

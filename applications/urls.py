@@ -10,6 +10,7 @@ urlpatterns = [
     path("new/", views.create, name="create"),
     path("<uuid:public_id>/", views.detail, name="detail"),
     path("<uuid:public_id>/history/", views.history, name="history"),
+    path("<uuid:public_id>/draft-pdf/", views.draft_pdf, name="draft_pdf"),
     path("<uuid:public_id>/copy/", views.copy, name="copy"),
     path("<uuid:public_id>/withdraw/", views.withdraw, name="withdraw"),
     path("<uuid:public_id>/program-details/", views.program_details, name="program_details"),
@@ -40,6 +41,12 @@ urlpatterns = [
         "<uuid:public_id>/submission/package/",
         submission_views.submission_package,
         name="submission_package",
+    ),
+    # The eCOPR of one person once PR status is confirmed (applications.ecopr).
+    path(
+        "<uuid:public_id>/people/<uuid:person_id>/ecopr/",
+        submission_views.ecopr,
+        name="ecopr",
     ),
     # Documents (issue 6). A slot is "<item code>" or "<item code>--<person public_id>".
     path("<uuid:public_id>/documents/", document_views.documents, name="documents"),

@@ -4,15 +4,17 @@ import uuid
 
 from django.contrib import messages
 from django.db.models import Q, Subquery
-from django.http import QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.errors import WrongState
+from accounts.services import audit_record
 from clients.services import resend_retry_at
 
-from . import services, staff
+from . import package, services, staff
 from .access import (
     ensure_editable,
     get_application_for_user,
@@ -30,9 +32,12 @@ from .forms import (
     nearly_full,
     open_programs,
 )
+from .intake import is_stopped, stopped_programs, with_stopped_drafts
 from .models import Application, Person, Program
+from .pr_confirmation import confirmations_for
 from .signatures import required_signatures
 from .tasks_list import application_task_list, progress
+from .uploads import download_headers
 
 PAGE_SIZE = 25
 # sort option -> (ordering key, descending)
@@ -107,7 +112,12 @@ def _page_url(params: QueryDict, **cursor) -> str:
 @representative_required
 def dashboard(request):
     """The representative's own applications: search, filter, sort, keyset pages."""
-    programs = list(Program.objects.only("code", "name_en", "name_fr", "order"))
+    programs = list(
+        with_stopped_drafts(
+            Program.objects.only("code", "name_en", "name_fr", "order"),
+            request.user.representative.pk,
+        )
+    )
     form = DashboardForm(request.GET or None, programs=programs)
     rows = Application.objects.for_dashboard(request.user)
     sort = "-updated"
@@ -134,6 +144,7 @@ def dashboard(request):
     context = {
         "form": form,
         "applications": page,
+        "stopped_programs": stopped_programs(programs),
         "total": rows.count(),
         "previous_url": _page_url(request.GET, before=page[0].public_id)
         if has_previous and page
@@ -200,7 +211,28 @@ def detail(request, public_id):
             "staff_return": staff.latest_return(application),
             "document_requests": list(application.document_requests.all()),
             "can_withdraw": staff.can_withdraw(application),
+            "program_stopped": is_stopped(application),
+            "pr_confirmations": confirmations_for(application),
         },
+    )
+
+
+@require_safe
+@representative_required
+def draft_pdf(request, public_id):
+    """The draft as a PDF, every page marked "draft, not submitted" (rendered in the request:
+    a few pages, under a second; the package of a submission goes to the pdf queue)."""
+    application = get_application_for_user(request, public_id, write=True)
+    ensure_editable(application)
+    response = HttpResponse(package.draft_render(application), content_type="application/pdf")
+    audit_record(
+        actor=request.user,
+        action="application.draft_downloaded",
+        obj=application,
+        ip=_client_ip(request),
+    )
+    return download_headers(
+        response, download_name=f"draft-{timezone.localdate():%Y-%m-%d}", kind="pdf"
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import pr_views, views
 
 app_name = "clients"
 urlpatterns = [
@@ -27,5 +27,16 @@ urlpatterns = [
         "applications/<uuid:public_id>/documents/<uuid:document_id>/image/",
         views.document_image,
         name="document_image",
+    ),
+    # PR confirmation, per person (workflow.md §10).
+    path(
+        "applications/<uuid:public_id>/pr/<uuid:person_id>/",
+        pr_views.pr_confirm,
+        name="pr_confirm",
+    ),
+    path(
+        "applications/<uuid:public_id>/pr/<uuid:person_id>/ecopr-error/",
+        pr_views.ecopr_error,
+        name="ecopr_error",
     ),
 ]

@@ -27,6 +27,7 @@ from applications.access import (
 from applications.document_views import image_document_response, page_response, preview_context
 from applications.forms import IndividualStartForm, nearly_full, open_programs
 from applications.models import Application, ApplicationEvent, Document
+from applications.pr_confirmation import confirmations_for
 from applications.services import application_self_start
 from forms_imm.sections import sections_for
 
@@ -58,6 +59,23 @@ TIMELINE_LABELS = {
     ApplicationEvent.Action.CORRECTION_RESOLVED: gettext_lazy(
         "Your representative dealt with a correction you asked for"
     ),
+    ApplicationEvent.Action.PR_OPENED: gettext_lazy(
+        "You were invited to confirm permanent residence for a person on the application"
+    ),
+    ApplicationEvent.Action.PR_SENT: gettext_lazy(
+        "You sent the presence in Canada, the address and the photo of a person"
+    ),
+    ApplicationEvent.Action.PR_PHOTO_REJECTED: gettext_lazy(
+        "The processing office asked for a new photo of a person"
+    ),
+    ApplicationEvent.Action.PR_PHOTO_ACCEPTED: gettext_lazy(
+        "The processing office accepted the photo of a person"
+    ),
+    ApplicationEvent.Action.PR_CONFIRMED: gettext_lazy(
+        "Permanent residence was confirmed for a person"
+    ),
+    ApplicationEvent.Action.ECOPR_ISSUED: gettext_lazy("An eCOPR was issued"),
+    ApplicationEvent.Action.ECOPR_ERROR_REPORTED: gettext_lazy("You reported an error in an eCOPR"),
 }
 TIMELINE_LIMIT = 200
 
@@ -193,6 +211,7 @@ def application_detail(request, public_id):
             "documents": documents,
             "timeline": _status_timeline(application),
             "corrections": corrections,
+            "pr_confirmations": confirmations_for(application),
         },
     )
 

@@ -7,7 +7,6 @@ principal applicant is married) with a link to the profile; fixing the profile r
 axe runs on every page, in English and in French.
 """
 
-import re
 from datetime import date
 
 import pytest
@@ -16,23 +15,19 @@ from playwright.sync_api import expect
 from applications.models import Person
 from forms_imm.models import FormSection
 from tests import factories
-from tests.browser.conftest import assert_accessible
-from tests.browser.test_forms_imm5669 import sign_in, tab_to
+from tests.browser.forms_helpers import (
+    check_both_languages,
+    fill_0008_contact,
+    fill_0008_education,
+    fill_0008_languages,
+    fill_0008_marital,
+    fill_0008_passport,
+    fill_0008_personal,
+    sign_in,
+    tab_to,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def in_french(page):
-    return re.sub(r"/en/", "/fr/", page.url, count=1)
-
-
-def check_both_languages(page):
-    assert_accessible(page)
-    english = page.url
-    page.goto(in_french(page))
-    expect(page.locator("html")).to_have_attribute("lang", "fr")
-    assert_accessible(page)
-    page.goto(english)
 
 
 def open_section(page, person_name, title):
@@ -46,15 +41,6 @@ def complete(page):
     page.get_by_role("button", name="Mark section complete").click()
     expect(page.get_by_test_id("section-state")).to_contain_text("Complete")
     expect(page.locator(".error-summary")).to_have_count(0)
-
-
-def fill_personal(page):
-    page.check("#id_other_name_used_1")
-    page.select_option("#id_eye_colour", "03")
-    page.fill("#id_height_cm", "170")
-    page.select_option("#id_residence_country", "FR")
-    page.select_option("#id_residence_status", "01")
-    page.check("#id_previous_residence_1")
 
 
 @pytest.fixture
@@ -114,37 +100,22 @@ def test_imm0008_for_a_principal_applicant_with_a_spouse_and_a_child(page, live_
 
     open_section(page, "Marie Tremblay", "Section 2: Personal details")
     expect(page.get_by_text("Edit in profile")).to_be_visible()
-    fill_personal(page)
+    fill_0008_personal(page)
     complete(page)
     check_both_languages(page)
 
     open_section(page, "Marie Tremblay", "Section 3: Marital status")
-    page.fill("#id_marriage_date", "2008-07-12")
-    page.check("#id_previously_partnered_1")
+    fill_0008_marital(page)
     complete(page)
     check_both_languages(page)
 
     open_section(page, "Marie Tremblay", "Section 4: Contact information")
-    page.fill("#id_mailing_street_number", "12")
-    page.fill("#id_mailing_street_name", "Rue Sainte-Catherine")
-    page.fill("#id_mailing_city", "Montréal")
-    page.select_option("#id_mailing_country", "CA")
-    page.select_option("#id_mailing_province", "QC")
-    page.fill("#id_mailing_postal_code", "h2x 1k4")
-    page.check("#id_residential_same_0")
-    page.select_option("#id_phone_kind", "canada_us")
-    page.select_option("#id_phone_type", "02")
-    page.fill("#id_phone_number", "514-555-0123")
-    page.check("#id_use_account_email_0")
+    fill_0008_contact(page)
     complete(page)
     check_both_languages(page)
 
     open_section(page, "Marie Tremblay", "Section 5: Passport")
-    page.check("#id_has_document_0")
-    page.fill("#id_number", "FR1234567")
-    page.select_option("#id_country", "FR")
-    page.fill("#id_issue_date", "2020-03-01")
-    page.fill("#id_expiry_date", "2030-03-01")
+    fill_0008_passport(page)
     complete(page)
 
     open_section(page, "Marie Tremblay", "Section 6: National identity document")
@@ -152,16 +123,11 @@ def test_imm0008_for_a_principal_applicant_with_a_spouse_and_a_child(page, live_
     complete(page)
 
     open_section(page, "Marie Tremblay", "Section 7: Education and occupation")
-    page.select_option("#id_education_level", "07")
-    page.fill("#id_years_total", "18")
-    page.fill("#id_current_occupation", "Civil engineer")
-    page.fill("#id_intended_occupation", "Civil engineer")
+    fill_0008_education(page)
     complete(page)
 
     open_section(page, "Marie Tremblay", "Section 8: Languages")
-    page.select_option("#id_native_language", "002")
-    page.select_option("#id_communicate_in", "02")
-    page.check("#id_language_test_1")
+    fill_0008_languages(page)
     complete(page)
     check_both_languages(page)
 
@@ -181,7 +147,7 @@ def test_imm0008_for_a_principal_applicant_with_a_spouse_and_a_child(page, live_
     for person in ("Luc Tremblay", "Zoé Tremblay"):
         open_section(page, person, "Section 2: Personal details")
         expect(page.locator(".profile-values")).to_contain_text("Relationship to the principal")
-        fill_personal(page)
+        fill_0008_personal(page)
         complete(page)
     check_both_languages(page)
 

@@ -15,7 +15,14 @@ from applications.models import Person, Program
 from forms_imm.models import FormSection
 from forms_imm.periods import Month
 from tests import factories
-from tests.browser.test_forms_imm5669 import check_both_languages, sign_in
+from tests.browser.forms_helpers import (
+    check_both_languages,
+    fill_5406_family,
+    fill_5406_father_death,
+    fill_5406_member,
+    fill_trip,
+    sign_in,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -48,16 +55,6 @@ def url(application, person, form, section):
     return f"/en/applications/{application.public_id}/forms/{person.public_id}/{form}/{section}/"
 
 
-def fill_member(page, prefix, name=None, born=None):
-    if name:
-        page.fill(f"#id_{prefix}full_name", name)
-        page.fill(f"#id_{prefix}date_of_birth", born)
-    page.fill(f"#id_{prefix}country_of_birth", "France")
-    page.select_option(f"#id_{prefix}marital_status", "01")
-    page.fill(f"#id_{prefix}email", "someone@example.com")
-    page.fill(f"#id_{prefix}address", "1 rue Haute, Lyon, France")
-
-
 def complete(page):
     page.get_by_role("button", name="Mark section complete").click()
     expect(page.locator(".error-summary")).to_have_count(0)
@@ -68,27 +65,14 @@ def complete(page):
 
 def fill_section_a(page, other_name):
     expect(page.locator("h1")).to_contain_text("Section A")
-    expect(page.get_by_text(f"From the profile of {other_name}").first).to_be_visible()
-    expect(page.locator("#id_spouse_full_name")).to_have_value(other_name)
-    expect(page.locator("#id_spouse_full_name")).to_have_attribute("readonly", "")
     check_both_languages(page)
-    page.fill("#id_applicant_country_of_birth", "Canada")
-    page.fill("#id_applicant_address", "12 Elm Street, Ottawa, Canada")
-    page.fill("#id_applicant_email", "me@example.com")
-    fill_member(page, "spouse_")
-    page.fill("#id_spouse_address", "12 Elm Street, Ottawa, Canada")
-    fill_member(page, "mother_", "Anne Lavoie", "1950-02-03")
-    fill_member(page, "father_", "Jean Tremblay", "1948-04-05")
-    page.check("#id_father_deceased")
-    page.fill("#id_father_address", "")
-    page.fill("#id_father_email", "")
+    fill_5406_family(page, other_name)
     page.get_by_role("button", name="Mark section complete").click()
     summary = page.locator(".error-summary")
     expect(summary).to_contain_text("Enter the date of death.")
     expect(summary).to_contain_text("Enter the city or town of death.")
     check_both_languages(page)
-    page.fill("#id_father_death_date", "2015-06-07")
-    page.fill("#id_father_death_place", "Québec")
+    fill_5406_father_death(page)
     complete(page)
 
 
@@ -107,7 +91,7 @@ def test_imm5406_and_imm5562_for_a_pa_and_a_spouse(page, live_server, couple):
     page.goto(url(application, pa, "imm5406", "siblings"))
     page.get_by_role("button", name="Add a brother or sister").click()
     page.fill("#id_siblings-0-relationship", "Half-sister")
-    fill_member(page, "siblings-0-", "Lise Tremblay", "1984-01-02")
+    fill_5406_member(page, "siblings-0-", "Lise Tremblay", "1984-01-02")
     complete(page)
 
     # IMM 5406 of the spouse: the spouse block is the principal applicant.
@@ -122,13 +106,7 @@ def test_imm5406_and_imm5562_for_a_pa_and_a_spouse(page, live_server, couple):
     expect(page.locator("h1")).to_contain_text("Section A")
     check_both_languages(page)
     for index, (start, end) in enumerate((first, second)):
-        page.get_by_role("button", name="Add a trip").click()
-        prefix = f"#id_trips-{index}-"
-        page.fill(prefix + "start", start.isoformat())
-        page.fill(prefix + "end", end.isoformat())
-        page.fill(prefix + "length_of_stay", "3 months")
-        page.fill(prefix + "destination", "Lyon, France")
-        page.fill(prefix + "purpose", "Family visit")
+        fill_trip(page, index, start, end)
     page.get_by_role("button", name="Save draft").first.click()
     warning = page.locator("[data-table-warnings]")
     expect(warning).to_contain_text("Trips 1 and 2 overlap")

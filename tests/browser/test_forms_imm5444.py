@@ -17,7 +17,7 @@ from applications.models import Person, Program
 from forms_imm.imm5444 import residency_result
 from forms_imm.models import FormSection
 from tests import factories
-from tests.browser.test_forms_imm5669 import check_both_languages, sign_in
+from tests.browser.forms_helpers import check_both_languages, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -12,59 +12,32 @@ import re
 from datetime import date
 
 import pytest
-from django.conf import settings
-from django.utils import translation
 from playwright.sync_api import expect
 
 from applications.models import Person
 from forms_imm.models import FormSection
-from forms_imm.periods import Month
 from tests import factories
 from tests.browser.conftest import assert_accessible
-from tests.conftest import signed_in
+from tests.browser.forms_helpers import (
+    BACKGROUND_QUESTIONS,
+    JOIN,
+    answer_5669_background_no,
+    check_both_languages,
+    fill_5669_address,
+    fill_5669_education,
+    fill_5669_parents,
+    fill_history,
+    gap_message,
+    history_rows,
+    in_french,
+    mark_complete,
+    month,
+    sign_in,
+    tab_to,
+)
+from tests.browser.forms_helpers import expect_complete as expect_section_complete
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SECTIONS = [
-    ("personal", "Section A: Personal details"),
-    ("background", "Section B: Background questions"),
-    ("education", "Section C: Education"),
-    ("history", "Section D: Personal history"),
-    ("membership", "Section E: Membership"),
-    ("government", "Section F: Government positions"),
-    ("military", "Section G: Military and paramilitary service"),
-    ("addresses", "Section H: Addresses"),
-]
-QUESTIONS = (
-    "criminal_canada", "criminal_abroad", "refugee_claim", "refused_visa", "refused_admission",
-    "war_crimes", "armed_struggle", "violent_group", "criminal_organization", "detention",
-    "serious_disease",
-)  # fmt: skip
-
-
-def month(offset: int) -> Month:
-    """This month moved by ``offset`` months."""
-    return Month.from_date(date.today()).add(offset)
-
-
-# The history covers the past ten years (both people are over 28). Row 2 should start in
-# JOIN; starting it two months later leaves those two months out.
-JOIN = month(-84)
-GAP_START, GAP_END = JOIN.add(1), JOIN.add(2)
-
-
-def in_french(page):
-    return re.sub(r"/en/", "/fr/", page.url, count=1)
-
-
-def check_both_languages(page):
-    """axe on the page as it is, then on the same address in French, then back."""
-    assert_accessible(page)
-    english = page.url
-    page.goto(in_french(page))
-    expect(page.locator("html")).to_have_attribute("lang", "fr")
-    assert_accessible(page)
-    page.goto(english)
 
 
 def open_section(page, person_name, title):
@@ -74,74 +47,26 @@ def open_section(page, person_name, title):
     check_both_languages(page)
 
 
-def mark_complete(page):
-    page.get_by_role("button", name="Mark section complete").click()
-
-
 def expect_complete(page):
-    expect(page.get_by_test_id("section-state")).to_contain_text("Complete")
-    expect(page.locator(".error-summary")).to_have_count(0)
+    expect_section_complete(page)
     check_both_languages(page)
-
-
-def history_rows(*, gap: bool):
-    """(From, To or None for present, activity) rows over the whole period."""
-    second_start = GAP_END.add(1) if gap else JOIN
-    return [
-        (month(-130), JOIN, "Student"),
-        (second_start, month(-24), "Software developer"),
-        (month(-24), None, "Senior developer"),
-    ]
-
-
-def fill_history(page, rows):
-    for index, (start, end, activity) in enumerate(rows):
-        if page.locator(f"#id_history-{index}-start").count() == 0:
-            page.get_by_role("button", name="Add a period").click()
-        prefix = f"#id_history-{index}-"
-        page.fill(prefix + "start", start.isoformat())
-        if end is None:
-            page.check(prefix + "present")
-        else:
-            page.fill(prefix + "end", end.isoformat())
-        page.fill(prefix + "activity", activity)
-        page.fill(prefix + "city_country", "Ottawa, Canada")
-        page.fill(prefix + "status", "Citizen")
-        page.fill(prefix + "employer", "Maple Software")
 
 
 def fill_person(page, name):
     """Every section for one person; the history first with a two-month gap."""
     open_section(page, name, "Section A: Personal details")
     expect(page.get_by_text("Edit in profile")).to_be_visible()
-    for parent, family, city, country in (
-        ("father", "Tremblay", "Québec", "Canada"),
-        ("mother", "Roy", "Lyon", "France"),
-    ):
-        page.fill(f"#id_{parent}_family_name", family)
-        page.fill(f"#id_{parent}_given_names", "Alex")
-        page.fill(f"#id_{parent}_date_of_birth", "1950-02-03")
-        page.fill(f"#id_{parent}_birth_city", city)
-        page.fill(f"#id_{parent}_birth_country", country)
+    fill_5669_parents(page)
     mark_complete(page)
     expect_complete(page)
 
     open_section(page, name, "Section B: Background questions")
-    for code in QUESTIONS:
-        page.check(f"#id_{code}_1")  # No
+    answer_5669_background_no(page)
     mark_complete(page)
     expect_complete(page)
 
     open_section(page, name, "Section C: Education")
-    for field, years in (("elementary", 6), ("secondary", 5), ("university", 4), ("trade", 0)):
-        page.fill(f"#id_years_{field}", str(years))
-    page.get_by_role("button", name="Add a school").click()
-    expect(page.locator("#id_schools-0-start")).to_be_focused()
-    page.fill("#id_schools-0-start", month(-140).isoformat())
-    page.fill("#id_schools-0-end", month(-131).isoformat())
-    page.fill("#id_schools-0-institution", "Carleton University")
-    page.fill("#id_schools-0-city_country", "Ottawa, Canada")
-    page.fill("#id_schools-0-field_of_study", "Computing")
+    fill_5669_education(page)
     mark_complete(page)
     expect_complete(page)
 
@@ -151,12 +76,8 @@ def fill_person(page, name):
     summary = page.locator(".error-summary")
     expect(summary).to_be_visible()
     expect(summary).to_be_focused()
-    with translation.override("en"):
-        english = f"The months from {GAP_START.label()} to {GAP_END.label()} are missing"
-    with translation.override("fr"):
-        french = f"Il manque des mois entre la ligne 1 et la ligne 2 : {GAP_START.label()} à "
+    english, french = gap_message("en"), gap_message("fr")
     expect(summary).to_contain_text(english)
-    expect(summary).to_contain_text("between row 1 and row 2")
     expect(page.get_by_test_id("section-state")).to_contain_text("Needs attention")
     assert page.title().startswith("Error:")
     assert_accessible(page)
@@ -185,28 +106,9 @@ def fill_person(page, name):
         expect_complete(page)
 
     open_section(page, name, "Section H: Addresses")
-    page.get_by_role("button", name="Add an address").click()
-    page.fill("#id_addresses-0-start", month(-150).isoformat())
-    page.check("#id_addresses-0-present")
-    page.fill("#id_addresses-0-street", "123 Main Street")
-    page.fill("#id_addresses-0-city", "Ottawa")
-    page.fill("#id_addresses-0-province", "ON")
-    page.fill("#id_addresses-0-postal_code", "k1a 0b1")
-    page.fill("#id_addresses-0-country", "Canada")
+    fill_5669_address(page)
     mark_complete(page)
     expect_complete(page)
-
-
-def sign_in(page, live_server, user):
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": signed_in(user).cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
 
 
 @pytest.fixture
@@ -271,14 +173,6 @@ def test_imm5669_for_a_principal_applicant_and_a_spouse(page, live_server, famil
     assert FormSection.objects.filter(state="complete").count() == 16
 
 
-def tab_to(page, selector, limit=300):
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate("(s) => document.activeElement.matches(s)", selector):
-            return
-    raise AssertionError(f"Tab never reached {selector}")
-
-
 def test_a_section_filled_with_the_keyboard_only(page, live_server, family):
     rep, application, spouse = family
     sign_in(page, live_server, rep.user)
@@ -287,10 +181,10 @@ def test_a_section_filled_with_the_keyboard_only(page, live_server, family):
     page.keyboard.press("Enter")
     expect(page.locator("h1")).to_have_text("Section B: Background questions")
     tab_to(page, "#id_criminal_canada_0")
-    for index, code in enumerate(QUESTIONS):
+    for index, code in enumerate(BACKGROUND_QUESTIONS):
         page.keyboard.press("ArrowDown")  # from "Yes" to "No", which the arrow also selects
         expect(page.locator(f"#id_{code}_1")).to_be_checked()
-        if index < len(QUESTIONS) - 1:
+        if index < len(BACKGROUND_QUESTIONS) - 1:
             page.keyboard.press("Tab")
     tab_to(page, "#id_details")
     page.keyboard.type("Nothing to declare.")

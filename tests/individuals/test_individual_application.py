@@ -48,7 +48,9 @@ def test_home_offers_to_start_and_the_form_starts_a_self_represented_application
     assert 'href="/en/client/applications/new/"' in home.content.decode()
     page = browser.get("/en/client/applications/new/")
     assert page.status_code == 200
-    program = page.context["form"].fields["program"].queryset.get(code="family_spouse_partner_child")
+    program = (
+        page.context["form"].fields["program"].queryset.get(code="family_spouse_partner_child")
+    )
     bad = browser.post("/en/client/applications/new/", {"program": program.pk})
     assert bad.status_code == 200 and bad.context["form"].errors["family_name"]
     response = browser.post(

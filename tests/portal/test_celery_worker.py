@@ -88,7 +88,7 @@ def test_rolled_back_task_never_runs_and_committed_task_runs_on_the_worker(worke
 
 
 def test_publishing_with_the_broker_down_neither_fails_nor_waits(caplog):
-    from tests.accounts.test_outbox_broker import point_celery_at
+    from tests.reliability.harness import point_celery_at
 
     point_celery_at("redis://127.0.0.1:1/0")  # nothing listens on port 1
     try:

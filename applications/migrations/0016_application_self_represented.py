@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0012_event_actions_staff'),
+        ('applications', '0015_merge_intake_pr_confirmation'),
         ('representatives', '0005_representative_representative_verified_has_time_and_more'),
     ]
 
