@@ -16,6 +16,7 @@ from tests.applications.submission_helpers import make_ready
 from tests.conftest import signed_in
 from tests.forms_imm.helpers import TODAY
 from tests.individuals.helpers import make_individual, make_own_application
+from tests.staff.helpers import SUPERVISOR, make_staff_in
 
 pytestmark = pytest.mark.django_db
 EVIDENCE = {"ip": "203.0.113.9", "user_agent": "pytest"}
@@ -124,8 +125,9 @@ def test_the_whole_application_signs_declares_submits_and_emails_the_individual(
         {"action": "declare", "declare": "on", "helped": "named", "helper_name": "Ann Aide",
          "helper_relationship": "Community centre", "helper_paid": "no"},
     )  # fmt: skip
-    assert ok.status_code == 302
-    declaration = SignatureEvent.objects.get(application=application, form_key="declaration")
+    assert ok.status_code == 302, ok.content.decode()[:3000]
+    assert ok["Location"] == url("submit", application)
+    declaration = SignatureEvent.objects.get(application=application, form_key="rep_declaration")
     assert declaration.capacity == "self" and declaration.signer == individual
     assert '"assistance":{"helped":true,"name":"Ann Aide"' in declaration.content_json
     assert submission.submission_gate(application) == []
@@ -134,13 +136,17 @@ def test_the_whole_application_signs_declares_submits_and_emails_the_individual(
     application.refresh_from_db()
     assert application.status == "submitted" and application.application_number
     # One confirmation: the individual is both the preparer and the client.
-    assert list(OutboxEmail.objects.values_list("to", "template")) == [
-        ("ivy@example.test", "application_submitted")
-    ]
-    # Staff process it like any other; the individual is told (once).
-    officer = factories.make_staff(perms=["accept_application", "return_application"])
+    sent = list(OutboxEmail.objects.values_list("to", "key"))
+    assert len(sent) == 1 and sent[0][0] == "ivy@example.test"
+    assert sent[0][1].startswith("submitted-client:")
+    # Staff process it like any other; the individual is told once.
+    supervisor = make_staff_in(SUPERVISOR)
+    staff.staff_action(application=application, code="check_start", actor=supervisor)
     OutboxEmail.objects.all().delete()
-    staff.application_start_check(application=application, actor=officer)
+    staff.staff_action(
+        application=application, code="return_incomplete", actor=supervisor,
+        reasons=["missing_item"],
+    )  # fmt: skip
     assert list(OutboxEmail.objects.values_list("to", flat=True)) == ["ivy@example.test"]
 
 

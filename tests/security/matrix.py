@@ -348,6 +348,14 @@ RULES: list[Rule] = [
         client_b="200 405",
     ),
     rule(
+        "clients:application_start",
+        why="clients start an application of their own; an incomplete POST shows the errors",
+        default="404 404",
+        anonymous="302 302",
+        client_a="200 200",
+        client_b="200 200",
+    ),
+    rule(
         "clients:set_password",
         why="an activated client is sent home",
         default="404 404",
