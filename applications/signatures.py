@@ -386,13 +386,41 @@ def signature_sign(
     return event
 
 
+def _invalidate(application, event, *, actor, at, current: str, by_id: dict) -> None:
+    """One signature (or the declaration) must be given again: its invalidation and history."""
+    from .services import _event
+
+    event.invalidation = Invalidation.objects.create(
+        signature=event, at=at, actor=actor, current_sha256=current
+    )
+    _event(
+        application,
+        ApplicationEvent.Action.SIGNATURE_INVALIDATED,
+        actor=actor,
+        at=at,
+        reason=event.form_key.split(":")[0],
+        person=by_id.get(event.subject_public_id),
+    )
+
+
+def signatures_invalidate_all(application: Application, *, actor) -> int:
+    """Every valid signature and the declaration must be given again (an application reopened
+    after a return: what is resubmitted is signed anew). The caller holds the lock."""
+    by_id = {person.public_id: person for person in application.people.all()}
+    now = timezone.now()
+    valid = [e for e in latest_signatures(application).values() if not _invalidated(e)]
+    for event in valid:
+        _invalidate(application, event, actor=actor, at=now, current="", by_id=by_id)
+    return len(valid)
+
+
 def signatures_refresh(application: Application, *, actor, people=None) -> list[SignatureEvent]:
     """After a change to an application in a signing state (locked by the caller, in the same
     transaction): invalidate each valid signature whose content no longer hashes the same (and
     the representative's declaration, which any edit clears), move the status back where the
     workflow says, and email the client when they must sign again. Returns the invalidated
     signatures; unchanged items keep theirs."""
-    from .services import _event, _transition
+    from .services import _transition
 
     if application.status not in SIGNING_STATES:
         return []
@@ -411,18 +439,8 @@ def signatures_refresh(application: Application, *, actor, people=None) -> list[
             current = hashlib.sha256(content).hexdigest() if content is not None else ""
             if current == event.content_sha256:
                 continue
-        event.invalidation = Invalidation.objects.create(
-            signature=event, at=now, actor=actor, current_sha256=current
-        )
+        _invalidate(application, event, actor=actor, at=now, current=current, by_id=by_id)
         invalidated.append(event)
-        _event(
-            application,
-            ApplicationEvent.Action.SIGNATURE_INVALIDATED,
-            actor=actor,
-            at=now,
-            reason=event.form_key.split(":")[0],
-            person=by_id.get(event.subject_public_id),
-        )
     client_items = [event for event in invalidated if event.form_key != DECLARATION_KEY]
     required = required_signatures(application, people=people, latest=latest)
     if application.status != Status.AWAITING_CLIENT_SIGNATURE and not all_signed(required):

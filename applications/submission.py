@@ -233,6 +233,24 @@ def representative_declare(
     return event
 
 
+def application_reopen(*, application: Application, actor) -> Application:
+    """After a return as incomplete, the preparer reopens the application to complete it and
+    resubmit it as the same application: back to draft, with every signature and the
+    declaration to be given again."""
+    from .services import _lock, _transition
+    from .signatures import signatures_invalidate_all
+
+    with transaction.atomic():
+        application = _lock(application)
+        if application.status != Status.RETURNED_INCOMPLETE:
+            raise WrongState()
+        if application.preparer_user_id != actor.pk:
+            raise WrongState()
+        _transition(application, to=Status.DRAFT, actor=actor, reason="reopened")
+        signatures_invalidate_all(application, actor=actor)
+    return application
+
+
 # --- submission ---------------------------------------------------------------------------------
 
 

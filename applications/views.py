@@ -36,6 +36,7 @@ from .intake import is_stopped, stopped_programs, with_stopped_drafts
 from .models import Application, Person, Program
 from .pr_confirmation import confirmations_for
 from .signatures import required_signatures
+from .submission import application_reopen
 from .tasks_list import application_task_list, progress
 from .uploads import download_headers
 
@@ -440,3 +441,19 @@ def copy(request, public_id):
         "applications/application_copy.html",
         {"application": source, "form": form, "nearly_full": nearly_full(programs)},
     )
+
+
+@require_POST
+@preparer_required
+def reopen(request, public_id):
+    """Reopen an application returned as incomplete, to complete it and resubmit it."""
+    application = get_application_for_user(request, public_id, write=True)
+    application_reopen(application=application, actor=request.user)
+    messages.success(
+        request,
+        _(
+            "The application is open again. Complete what the return asks for, then sign and "
+            "submit it again."
+        ),
+    )
+    return redirect("applications:detail", public_id=application.public_id)

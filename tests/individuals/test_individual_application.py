@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from accounts.errors import WrongState
 from accounts.models import OutboxEmail
 from applications import signatures, staff, submission
 from applications.models import Application, SignatureEvent
@@ -148,13 +149,42 @@ def test_the_whole_application_signs_declares_submits_and_emails_the_individual(
         reasons=["missing_item"],
     )  # fmt: skip
     assert list(OutboxEmail.objects.values_list("to", flat=True)) == ["ivy@example.test"]
+    # The individual reopens it, signs again, declares again and resubmits the same application.
+    assert "Reopen the application" in browser.get(url("detail", application)).content.decode()
+    assert browser.post(url("reopen", application)).status_code == 302
+    application.refresh_from_db()
+    assert application.status == "draft"
+    assert [m.code for m in submission.submission_gate(application)][-1] == "declaration"
+    browser.post(url("send_for_signature", application))
+    application.refresh_from_db()
+    for entry in signatures.required_signatures(application):
+        signatures.signature_sign(
+            application=application, key=entry.key, typed_text=entry.expected_name,
+            attested=True, user=individual, evidence=EVIDENCE,
+        )  # fmt: skip
+    browser.post(
+        url("submit", application), {"action": "declare", "declare": "on", "helped": "no_paid_help"}
+    )
+    browser.post(url("submit", application), {"submission_token": str(uuid.uuid4())})
+    application.refresh_from_db()
+    assert application.status == "submitted"
+    assert application.submissions.count() == 2
+
+
+def test_only_a_returned_application_is_reopened_by_its_preparer(individual, rep_a_user):
+    application = make_own_application(individual)
+    with pytest.raises(WrongState):
+        submission.application_reopen(application=application, actor=individual)
+    Application.objects.filter(pk=application.pk).update(status="returned_incomplete")
+    with pytest.raises(WrongState):
+        submission.application_reopen(application=application, actor=rep_a_user)
 
 
 def test_the_representative_declaration_is_refused_without_the_assistance_answer(individual):
     application = make_own_application(individual)
     Application.objects.filter(pk=application.pk).update(status="client_signed")
     application.refresh_from_db()
-    with pytest.raises(Exception):  # noqa: B017  WrongState
+    with pytest.raises(WrongState):
         submission.representative_declare(
             application=application, actor=individual, evidence=EVIDENCE
         )

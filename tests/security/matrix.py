@@ -320,6 +320,15 @@ RULES: list[Rule] = [
         rep_pending="405 302",
     ),
     rule(
+        "applications:reopen",
+        why="POST only; the applications of the world are not returned (409)",
+        default="405 404",
+        anonymous="405 302",
+        rep_a="405 409/404/404",
+        rep_b="405 404/409/404",
+        rep_pending="405 302",
+    ),
+    rule(
         "forms_imm:section_edit",
         why="a POST without the current version is a conflict (409)",
         default="404 404",
