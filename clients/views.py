@@ -17,8 +17,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.errors import WrongState
 from accounts.models import User
 from accounts.request_meta import client_ip
+from applications import appointments
 from applications.access import (
     get_application_for_user,
     get_document_for_application,
@@ -33,7 +35,7 @@ from forms_imm.sections import sections_for
 
 from . import services
 from .access import get_client_for_user, get_correction_for_application
-from .forms import ClientPasswordForm, CorrectionRequestForm
+from .forms import AppointRepresentativeForm, ClientPasswordForm, CorrectionRequestForm
 from .models import CorrectionRequest
 
 # The history rows a client sees on their application, in plain words. Everything else
@@ -154,6 +156,49 @@ def application_start(request):
     )
 
 
+@require_http_methods(["GET", "POST"])
+@client_required
+def representative_appoint(request, public_id):
+    """A self-represented individual appoints a representative for this application."""
+    application = get_application_for_user(request, public_id)
+    if not application.is_self_represented:
+        raise WrongState()
+    form = AppointRepresentativeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        appointments.representative_appoint(
+            application=application,
+            representative=form.representative,
+            actor=request.user,
+            ip=client_ip(request),
+        )
+        messages.success(
+            request,
+            _("%(name)s is now your representative for this application.")
+            % {"name": form.representative.full_name},
+        )
+        return redirect("clients:application", public_id=application.public_id)
+    return render(
+        request,
+        "clients/representative_appoint.html",
+        {"application": application, "form": form},
+    )
+
+
+@require_POST
+@client_required
+def representative_revoke(request, public_id):
+    """The individual ends the appointment: the representative loses access at once."""
+    application = get_application_for_user(request, public_id)
+    appointments.representative_revoke(
+        application=application, actor=request.user, ip=client_ip(request)
+    )
+    messages.success(
+        request,
+        _("The appointment was revoked. You prepare this application yourself again."),
+    )
+    return redirect("applications:detail", public_id=application.public_id)
+
+
 def _status_timeline(application) -> list[dict]:
     """The client's timeline: the rows above plus every status change, newest first."""
     actions = [*TIMELINE_LABELS, ApplicationEvent.Action.STATUS_CHANGED]
@@ -212,6 +257,7 @@ def application_detail(request, public_id):
             "timeline": _status_timeline(application),
             "corrections": corrections,
             "pr_confirmations": confirmations_for(application),
+            "appointment": appointments.current_appointment(application),
         },
     )
 

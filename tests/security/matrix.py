@@ -365,6 +365,23 @@ RULES: list[Rule] = [
         client_b="200 200",
     ),
     rule(
+        "clients:representative_appoint",
+        why="a self-represented applicant's own application only; A and B have a representative "
+        "already (409)",
+        default="404 404",
+        anonymous="302 302",
+        client_a="409/404/404 409/404/404",
+        client_b="404/409/404 404/409/404",
+    ),
+    rule(
+        "clients:representative_revoke",
+        why="POST only; A and B have no appointment to revoke (409)",
+        default="405 404",
+        anonymous="405 302",
+        client_a="405 409/404/404",
+        client_b="405 404/409/404",
+    ),
+    rule(
         "clients:set_password",
         why="an activated client is sent home",
         default="404 404",
