@@ -9,7 +9,8 @@ separated by ``/`` for the own, foreign and missing object. ``|`` separates acce
 alternatives (e.g. ``200|302``). Examples: ``"200/404/404 302/404/404"`` (the own object
 works, anything else is 404), ``"302 302"`` (a redirect either way).
 
-Personas (tests/security/world.py): anonymous, client_a, client_b, rep_a, rep_b, rep_pending,
+Personas (tests/security/world.py): anonymous, client_a, client_b, individual (a client with a
+self-represented application of their own, never a party of A or B), rep_a, rep_b, rep_pending,
 staff (no permission), staff_perm (view/change on the portal's models), superuser. The own
 object is side A's, the foreign one side B's; so for client_b and rep_b "own" means "A's",
 which is someone else's.
@@ -49,7 +50,7 @@ def rule(*patterns: str, why: str = "", default: str | None = None, **overrides:
 # --- the table ----------------------------------------------------------------------------------
 
 # Shorthands for the admin: everybody who is not staff is sent to the sign-in page.
-NOT_STAFF = ("anonymous", "client_a", "client_b", "rep_a", "rep_b", "rep_pending")
+NOT_STAFF = ("anonymous", "client_a", "client_b", "individual", "rep_a", "rep_b", "rep_pending")
 
 
 def admin_rule(*patterns: str, staff: str, staff_perm: str, superuser: str, why: str = "") -> Rule:
@@ -159,6 +160,7 @@ RULES: list[Rule] = [
         anonymous="302 302",
         client_a="403 403",
         client_b="403 403",
+        individual="403 403",
     ),
     rule(
         "mfa_edit_webauthn",
@@ -174,6 +176,7 @@ RULES: list[Rule] = [
         anonymous="302 302",
         client_a="302 302",
         client_b="302 302",
+        individual="302 302",
     ),  # fmt: skip
     rule(
         "mfa_deactivate_totp",
@@ -181,6 +184,7 @@ RULES: list[Rule] = [
         default="302 302",
         client_a="404 404",
         client_b="404 404",
+        individual="404 404",
     ),  # fmt: skip
     rule(
         "mfa_view_recovery_codes",
@@ -188,6 +192,7 @@ RULES: list[Rule] = [
         anonymous="302 302",
         client_a="404 405",
         client_b="404 405",
+        individual="404 405",
     ),  # fmt: skip
     # --- representatives' own pages ------------------------------------------------------------
     rule(
@@ -355,6 +360,7 @@ RULES: list[Rule] = [
         anonymous="302 405",
         client_a="200 405",
         client_b="200 405",
+        individual="200 405",
     ),
     rule(
         "clients:application_start",
@@ -363,6 +369,7 @@ RULES: list[Rule] = [
         anonymous="302 302",
         client_a="200 200",
         client_b="200 200",
+        individual="200 200",
     ),
     rule(
         "clients:representative_appoint",
@@ -388,6 +395,7 @@ RULES: list[Rule] = [
         anonymous="302 302",
         client_a="302 302",
         client_b="302 302",
+        individual="302 302",
     ),
     rule(
         "clients:application",
