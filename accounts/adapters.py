@@ -49,13 +49,16 @@ class AccountAdapter(DefaultAccountAdapter):
         ),
     }
 
-    # Kinds of account people may create for themselves. Clients never sign up: their
-    # representative invites them. Individual applicants (no representative) will be added
-    # here with their own sign-up page that passes its kind to ``signup_role``.
-    SELF_SIGNUP_ROLES = frozenset({User.Role.REPRESENTATIVE})
+    # Kinds of account people may create for themselves: representatives, and individuals
+    # who apply without a representative (a client account, on its own sign-up page).
+    SELF_SIGNUP_ROLES = frozenset({User.Role.REPRESENTATIVE, User.Role.CLIENT})
+    INDIVIDUAL_SIGNUP_VIEW = "accounts:individual_signup"
 
     def signup_role(self, request) -> str:
-        """The kind of account the current sign-up creates."""
+        """The kind of account the current sign-up creates: the page decides."""
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.view_name == self.INDIVIDUAL_SIGNUP_VIEW:
+            return User.Role.CLIENT
         return User.Role.REPRESENTATIVE
 
     def is_open_for_signup(self, request) -> bool:
@@ -63,7 +66,12 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def save_user(self, request, user, form, commit=True):
         user.role = self.signup_role(request)
-        return super().save_user(request, user, form, commit=commit)
+        user = super().save_user(request, user, form, commit=commit)
+        if commit and user.role == User.Role.CLIENT:
+            from clients.services import client_self_register
+
+            client_self_register(user=user)
+        return user
 
     def validate_unique_email(self, email):
         """Called at sign-up (and email changes) after allauth's own uniqueness check.
@@ -71,6 +79,9 @@ class AccountAdapter(DefaultAccountAdapter):
         The client rule is a visible error on purpose: the issue asks for a clear message
         saying why and how to fix it, which outweighs hiding that a client account exists.
         """
+        request = context.request
+        if request is not None and self.signup_role(request) != User.Role.REPRESENTATIVE:
+            return super().validate_unique_email(email)
         belongs_to_client = (
             User.objects.filter(
                 Q(email__iexact=email) | Q(emailaddress__email__iexact=email),

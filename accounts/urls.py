@@ -6,6 +6,7 @@ app_name = "accounts"
 urlpatterns = [
     path("", views.home, name="home"),
     path("start/", views.start, name="start"),
+    path("individual/signup/", views.individual_signup, name="individual_signup"),
     path("privacy/", views.privacy, name="privacy"),
     path("terms/", views.terms, name="terms"),
     path("session/keepalive/", views.session_keepalive, name="session_keepalive"),

@@ -1,3 +1,4 @@
+from allauth.account.views import SignupView
 from django.conf import settings
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.decorators import login_required
@@ -23,6 +24,17 @@ def home(request):
         return redirect("accounts:start")
     programs = Program.objects.active().only("code", "name_en", "name_fr", "order")
     return render(request, "pages/home.html", {"programs": programs})
+
+
+class IndividualSignupView(SignupView):
+    """allauth's sign-up for individuals who apply without a representative: the same form,
+    email verification and password rules; the adapter makes it a client account
+    (``AccountAdapter.signup_role``). MFA is offered afterwards, not required."""
+
+    template_name = "account/signup_individual.html"
+
+
+individual_signup = IndividualSignupView.as_view()
 
 
 @require_safe

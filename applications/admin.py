@@ -184,7 +184,7 @@ class ChecklistItemInline(admin.StackedInline):
         ("condition_en", "condition_fr"),
         ("wet_signature", "signers_en", "signers_fr"),
         ("note_en", "note_fr", "is_uncertain"),
-        ("current_version_date",),
+        ("current_version_date", "only_with_representative"),
     )
 
 

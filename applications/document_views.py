@@ -1,7 +1,8 @@
-"""Document pages for representatives: the checklist slots, uploads, combining, previews and
+"""Document pages for whoever prepares the application (a representative or a self-represented
+individual): the checklist slots, uploads, combining, previews and
 downloads. Each view: door, guard, form, service, redirect (STYLE.md §4).
 
-Clients and other representatives get 404 on every page here (``representative_required``
+Other clients and representatives get 404 on every page here (``preparer_required``
 and the application door). Uploaded files are only ever sent as attachments; previews are
 PNG images rendered on the server, so no uploaded PDF is opened by a browser.
 """
@@ -21,7 +22,7 @@ from .access import (
     ensure_editable,
     get_application_for_user,
     get_document_for_application,
-    representative_required,
+    preparer_required,
 )
 from .document_files import preview_page_png
 from .document_forms import DocumentPartForm, DocumentUploadForm
@@ -89,7 +90,7 @@ def _finish(request, url):
 
 
 @require_safe
-@representative_required
+@preparer_required
 def documents(request, public_id):
     application = get_application_for_user(request, public_id)
     people, slots, fees = _slots(application)
@@ -106,7 +107,7 @@ def documents(request, public_id):
 
 
 @require_http_methods(["GET", "POST"])
-@representative_required
+@preparer_required
 def document_upload(request, public_id, slot_key):
     application = get_application_for_user(request, public_id, write=True)
     ensure_editable(application)
@@ -142,7 +143,7 @@ def document_upload(request, public_id, slot_key):
 
 
 @require_http_methods(["GET", "POST"])
-@representative_required
+@preparer_required
 def document_add_part(request, public_id, slot_key):
     application = get_application_for_user(request, public_id, write=True)
     ensure_editable(application)
@@ -185,7 +186,7 @@ def document_add_part(request, public_id, slot_key):
 
 
 @require_POST
-@representative_required
+@preparer_required
 def document_combine(request, public_id, slot_key):
     application = get_application_for_user(request, public_id, write=True)
     ensure_editable(application)
@@ -212,7 +213,7 @@ def document_combine(request, public_id, slot_key):
 
 
 @require_POST
-@representative_required
+@preparer_required
 def document_parts_remove(request, public_id, slot_key):
     application = get_application_for_user(request, public_id, write=True)
     ensure_editable(application)
@@ -226,7 +227,7 @@ def document_parts_remove(request, public_id, slot_key):
 
 
 @require_http_methods(["GET", "POST"])
-@representative_required
+@preparer_required
 def document_delete(request, public_id, document_id):
     application = get_application_for_user(request, public_id, write=True)
     ensure_editable(application)
@@ -245,7 +246,7 @@ def document_delete(request, public_id, document_id):
 
 
 @require_safe
-@representative_required
+@preparer_required
 def document_preview(request, public_id, document_id):
     application = get_application_for_user(request, public_id)
     document = get_document_for_application(application, document_id)
@@ -294,7 +295,7 @@ def _image_response(content: bytes, content_type: str) -> HttpResponse:
 
 
 @require_safe
-@representative_required
+@preparer_required
 def document_page(request, public_id, document_id, page):
     application = get_application_for_user(request, public_id)
     return page_response(get_document_for_application(application, document_id), page)
@@ -309,7 +310,7 @@ def page_response(document, page: int) -> HttpResponse:
 
 
 @require_safe
-@representative_required
+@preparer_required
 def document_image(request, public_id, document_id):
     application = get_application_for_user(request, public_id)
     return image_document_response(get_document_for_application(application, document_id))
@@ -326,7 +327,7 @@ def image_document_response(document) -> HttpResponse:
 
 
 @require_safe
-@representative_required
+@preparer_required
 def document_download(request, public_id, document_id):
     application = get_application_for_user(request, public_id)
     document = get_document_for_application(application, document_id)
@@ -334,7 +335,7 @@ def document_download(request, public_id, document_id):
 
 
 @require_safe
-@representative_required
+@preparer_required
 def document_translation(request, public_id, document_id):
     application = get_application_for_user(request, public_id)
     document = get_document_for_application(application, document_id)

@@ -275,7 +275,10 @@ def document_slots(
 
     slots: list[Slot] = []
     for item in items:
-        if item.is_active:
+        # IMM 5476 only once a representative prepares the application (issue 10).
+        if item.is_active and not (
+            item.only_with_representative and application.is_self_represented
+        ):
             slots += [
                 _slot_for(item, p, program) for p in people_for_roles(item.roles, people, today)
             ]

@@ -664,3 +664,35 @@ class DashboardForm(forms.Form):
         self.fields["program"].choices = [("", _("All programs"))] + [
             (p.code, p.name) for p in programs
         ]
+
+
+class IndividualStartForm(forms.Form):
+    """An individual starts their own application (issue 10): their name, as the principal
+    applicant, and the program."""
+
+    family_name = NameField(label=_("Your family name(s)"))
+    given_names = NameField(
+        label=_("Your given name(s)"),
+        required=False,
+        help_text=_(
+            "Every given name, exactly as in your passport. Leave empty if your passport shows "
+            "only one name. At most 100 characters."
+        ),
+    )
+
+    def __init__(self, *args, client, programs: list[Program], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.client = client
+        self.fields["program"] = _program_field(programs)
+
+    def clean_program(self):
+        program = self.cleaned_data["program"]
+        if open_application_exists(representative=None, client=self.client, program=program):
+            raise forms.ValidationError(
+                _(
+                    "You already have an open application in this program. Open it from My "
+                    "applications."
+                ),
+                code="duplicate_application",
+            )
+        return program

@@ -27,6 +27,7 @@ from accounts.errors import DomainError, WrongState
 from accounts.services import audit_record, email_send
 
 from .models import Application, IntakeChange, Program, ProgramIntake
+from .preparer import preparer_email_send
 
 State = ProgramIntake.State
 PERMISSION = "applications.manage_intake"
@@ -68,6 +69,7 @@ def drafts_by_representative(program_id: int) -> list[tuple]:
     """(representative id, user email, full name, language, number of drafts), one query."""
     return list(
         _drafts(program_id)
+        .filter(representative__isnull=False)
         .values_list(
             "representative_id",
             "representative__user__email",
@@ -96,7 +98,30 @@ def _warn_representatives(change: IntakeChange, program: Program) -> int:
             key=f"intake-stopped:{change.pk}:{representative_id}",
             language=language or None,
         )
-    return len(rows)
+    # Individuals preparing their own application (issue 10) are warned the same way, once.
+    individuals = (
+        _drafts(program.pk)
+        .filter(representative__isnull=True)
+        .select_related("client__user", "principal_applicant")
+        .order_by("client_id", "pk")
+    )
+    warned = set()
+    for application in individuals:
+        if application.client_id in warned:
+            continue
+        warned.add(application.client_id)
+        preparer_email_send(
+            application,
+            template="intake_stopped",
+            context={
+                "state": change.new_state,
+                "drafts": 1,
+                "program_name_en": program.name_en,
+                "program_name_fr": program.name_fr,
+            },
+            key=f"intake-stopped:{change.pk}:client-{application.client_id}",
+        )
+    return len(rows) + len(warned)
 
 
 @transaction.atomic

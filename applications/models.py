@@ -266,6 +266,11 @@ class ChecklistItem(models.Model):
     note_fr = models.TextField(_("guidance (French)"), blank=True)
     is_uncertain = models.BooleanField(_("uncertain"), default=False)
     is_active = models.BooleanField(_("asked for"), default=True)
+    # IMM 5476: asked for only when a representative prepares the application (not of a
+    # self-represented individual until they appoint one).
+    only_with_representative = models.BooleanField(
+        _("only when a representative is appointed"), default=False
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     # IRCC PDF forms carry a version date at the bottom left; uploads of an older one are flagged.
     current_version_date = models.DateField(
@@ -383,7 +388,8 @@ class ApplicationQuerySet(models.QuerySet):
 
 
 class Application(models.Model):
-    """A client's PR application, prepared by one representative."""
+    """A client's PR application, prepared by one representative, or by the client themselves
+    (``representative`` is null: a self-represented individual, issue 10)."""
 
     class Status(models.TextChoices):
         """The whole state model of workflow.md §9.1; later issues add services, not states."""
@@ -470,6 +476,8 @@ class Application(models.Model):
         on_delete=models.PROTECT,
         related_name="applications",
         verbose_name=_("representative"),
+        null=True,
+        blank=True,
     )
     client = models.ForeignKey(
         "clients.Client",
@@ -548,6 +556,34 @@ class Application(models.Model):
         return self.status == self.Status.AWAITING_CLIENT_SIGNATURE
 
     @property
+    def is_final(self) -> bool:
+        return not self.TRANSITIONS[self.status]
+
+    @property
+    def is_self_represented(self) -> bool:
+        """No representative: the client (an individual) prepares and submits it themselves."""
+        return self.representative_id is None
+
+    @property
+    def preparer_user(self):
+        """Who prepares the application: its representative's user, or the client's own."""
+        if self.representative_id is not None:
+            return self.representative.user
+        return self.client.user
+
+    @property
+    def preparer_user_id(self) -> int:
+        if self.representative_id is not None:
+            return self.representative.user_id
+        return self.client.user_id
+
+    @property
+    def preparer_name(self) -> str:
+        if self.representative_id is not None:
+            return self.representative.full_name
+        return self.client_name
+
+    @property
     def client_name(self) -> str:
         person = self.principal_applicant
         return person.full_name if person else ""
@@ -604,6 +640,9 @@ class ApplicationEvent(models.Model):
         PR_CONFIRMED = "pr.confirmed", _("Permanent residence confirmed")
         ECOPR_ISSUED = "pr.ecopr_issued", _("eCOPR issued")
         ECOPR_ERROR_REPORTED = "pr.ecopr_error_reported", _("Error in an eCOPR reported")
+        # A self-represented applicant appoints or revokes a representative (issue 10).
+        REPRESENTATIVE_APPOINTED = "representative.appointed", _("Representative appointed")
+        REPRESENTATIVE_REVOKED = "representative.revoked", _("Representative's appointment revoked")
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
@@ -1372,3 +1411,49 @@ class EcoprErrorReport(models.Model):
 
     def __str__(self):
         return f"{self.field} at {self.reported_at:%Y-%m-%d %H:%M}"
+
+
+class RepresentativeAppointment(models.Model):
+    """A self-represented applicant appointed a representative for one application (issue 10).
+
+    From ``appointed_at`` the representative prepares the application (``Application
+    .representative`` points at them); the applicant keeps read and sign access. Revoking
+    sets ``revoked_at`` and the application is self-represented again. Rows are never deleted.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="appointments"
+    )
+    representative = models.ForeignKey(
+        "representatives.Representative",
+        on_delete=models.PROTECT,
+        related_name="appointments",
+        verbose_name=_("representative"),
+    )
+    appointed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    appointed_at = models.DateTimeField(_("appointed at"), default=timezone.now)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("representative appointment")
+        verbose_name_plural = _("representative appointments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="one_current_appointment_per_application",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.public_id)
+
+    @property
+    def is_current(self) -> bool:
+        return self.revoked_at is None

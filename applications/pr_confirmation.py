@@ -118,26 +118,26 @@ def _ensure_staff(actor) -> None:
 
 
 def _email(confirmation: PRConfirmation, *, kind: str, key: str, representative=False) -> None:
-    """Email the client (or the representative) about one person's confirmation: no details,
-    they are read in the portal."""
+    """Email the client (or whoever prepares the application: the representative, or the
+    individual themself) about one person's confirmation: no details, they are read in the
+    portal."""
+    from .preparer import preparer_email_send
+
     application = confirmation.application
+    context = {
+        "person": confirmation.person.full_name,
+        "kind": kind,
+        "application_number": application.application_number or "",
+    }
     if representative:
-        user, name = application.representative.user, application.representative.full_name
-        language = getattr(user, "preferred_language", None)
-    else:
-        user, name = application.client.user, application.client_name
-        language = client_services.client_language(application.client)
+        preparer_email_send(application, template="pr_update", context=context, key=key)
+        return
     email_send(
-        to=user.email,
+        to=application.client.user.email,
         template="pr_update",
-        context={
-            "name": name,
-            "person": confirmation.person.full_name,
-            "kind": kind,
-            "application_number": application.application_number or "",
-        },
+        context={**context, "name": application.client_name},
         key=key,
-        language=language,
+        language=client_services.client_language(application.client),
     )
 
 

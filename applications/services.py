@@ -141,7 +141,7 @@ def _notify_started(application: Application, *, name: str) -> None:
         template="application_started",
         context={
             "name": name,
-            "representative_name": application.representative.full_name,
+            "representative_name": application.preparer_name,
             "program_name_en": program.name_en,
             "program_name_fr": program.name_fr,
         },
@@ -157,7 +157,8 @@ def _ensure_program_open(program: Program, today: date) -> None:
 
 
 def _start(*, representative, client, program, actor, now, copied_from=None) -> Application:
-    if representative.status != "verified":
+    """A new draft; ``representative=None`` starts a self-represented one (issue 10)."""
+    if representative is not None and representative.status != "verified":
         raise WrongState()
     _ensure_program_open(program, timezone.localdate(now))
     if open_application_exists(representative=representative, client=client, program=program):
@@ -199,22 +200,48 @@ def application_create(
         actor=actor,
         now=now,
     )
-    pa = Person.objects.create(
-        application=application,
-        role=Person.Role.PRINCIPAL,
-        family_name=family_name,
-        given_names=given_names,
-        email=invitation.client.user.email,
-        created_at=now,
-        updated_at=now,
-    )
-    application.principal_applicant = pa
-    application.save(update_fields=["principal_applicant"])
+    _principal_add(application, family_name=family_name, given_names=given_names, now=now)
     _event(application, ApplicationEvent.Action.CREATED, actor=actor, at=now)
     if invitation.created:
         _event(application, ApplicationEvent.Action.CLIENT_INVITED, actor=actor, at=now)
     _notify_started(application, name=name)
     _event(application, ApplicationEvent.Action.CLIENT_NOTIFIED, actor=actor, at=now)
+    application_progress_refresh(application, at=now)
+    audit_record(actor=actor, action="application.created", obj=application, ip=ip)
+    return application
+
+
+def _principal_add(application: Application, *, family_name: str, given_names: str, now) -> None:
+    """The PA's profile, pre-filled with the name given and the client's email address."""
+    pa = Person.objects.create(
+        application=application,
+        role=Person.Role.PRINCIPAL,
+        family_name=family_name,
+        given_names=given_names,
+        email=application.client.user.email,
+        created_at=now,
+        updated_at=now,
+    )
+    application.principal_applicant = pa
+    application.save(update_fields=["principal_applicant"])
+
+
+@transaction.atomic
+def application_self_start(
+    *,
+    client: Client,
+    family_name: str,
+    given_names: str,
+    program: Program,
+    ip: str | None = None,
+) -> Application:
+    """An individual starts their own application, without a representative (issue 10): they
+    are its principal applicant and prepare it themselves."""
+    now = timezone.now()
+    actor = client.user
+    application = _start(representative=None, client=client, program=program, actor=actor, now=now)
+    _principal_add(application, family_name=family_name, given_names=given_names, now=now)
+    _event(application, ApplicationEvent.Action.CREATED, actor=actor, at=now)
     application_progress_refresh(application, at=now)
     audit_record(actor=actor, action="application.created", obj=application, ip=ip)
     return application

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .access import get_application_for_user, representative_required
+from .access import get_application_for_user, preparer_required
 from .models import Application
 from .signatures import (
     NameMismatch,
@@ -35,10 +35,13 @@ class SignForm(forms.Form):
 
 
 @require_POST
-@representative_required
+@preparer_required
 def send_for_signature(request, public_id):
     application = get_application_for_user(request, public_id, write=True)
     application_send_for_signature(application=application, actor=request.user)
+    if application.is_self_represented:
+        messages.success(request, _("Your application is ready to sign. Sign each item."))
+        return redirect("applications:sign", public_id=application.public_id)
     messages.success(request, _("The application was sent to the client for signature."))
     return redirect("applications:detail", public_id=application.public_id)
 

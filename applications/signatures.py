@@ -28,6 +28,7 @@ from forms_imm.services import canonical_form_json
 
 from .models import Application, ApplicationEvent, Person, Program, SignatureEvent
 from .models import SignatureInvalidation as Invalidation
+from .preparer import preparer_email_send
 
 Status = Application.Status
 Capacity = SignatureEvent.Capacity
@@ -282,7 +283,8 @@ def application_send_for_signature(*, application: Application, actor) -> Applic
             actor=actor,
             at=application.status_changed_at,
         )
-        _email_client(application, "signature_requested", f"signature-requested:{event.pk}")
+        if not application.is_self_represented:  # an individual asked for it themselves
+            _email_client(application, "signature_requested", f"signature-requested:{event.pk}")
     return application
 
 
@@ -292,7 +294,7 @@ def _email_client(application: Application, template: str, key: str) -> None:
         template=template,
         context={
             "name": application.client_name,
-            "representative_name": application.representative.full_name,
+            "representative_name": application.preparer_name,
             "public_id": application.public_id,
         },
         key=key,
@@ -372,18 +374,44 @@ def signature_sign(
         application_progress_refresh(application)
         if all_signed(required):
             _transition(application, to=Status.CLIENT_SIGNED, actor=user)
-            email_send(
-                to=application.representative.user.email,
+            preparer_email_send(
+                application,
                 template="client_signed",
                 context={
-                    "name": application.representative.full_name,
                     "client_name": application.client_name,
                     "public_id": application.public_id,
                 },
                 key=f"client-signed:{event.pk}",
-                language=application.representative.user.preferred_language or None,
             )
     return event
+
+
+def _invalidate(application, event, *, actor, at, current: str, by_id: dict) -> None:
+    """One signature (or the declaration) must be given again: its invalidation and history."""
+    from .services import _event
+
+    event.invalidation = Invalidation.objects.create(
+        signature=event, at=at, actor=actor, current_sha256=current
+    )
+    _event(
+        application,
+        ApplicationEvent.Action.SIGNATURE_INVALIDATED,
+        actor=actor,
+        at=at,
+        reason=event.form_key.split(":")[0],
+        person=by_id.get(event.subject_public_id),
+    )
+
+
+def signatures_invalidate_all(application: Application, *, actor) -> int:
+    """Every valid signature and the declaration must be given again (an application reopened
+    after a return: what is resubmitted is signed anew). The caller holds the lock."""
+    by_id = {person.public_id: person for person in application.people.all()}
+    now = timezone.now()
+    valid = [e for e in latest_signatures(application).values() if not _invalidated(e)]
+    for event in valid:
+        _invalidate(application, event, actor=actor, at=now, current="", by_id=by_id)
+    return len(valid)
 
 
 def signatures_refresh(application: Application, *, actor, people=None) -> list[SignatureEvent]:
@@ -392,7 +420,7 @@ def signatures_refresh(application: Application, *, actor, people=None) -> list[
     the representative's declaration, which any edit clears), move the status back where the
     workflow says, and email the client when they must sign again. Returns the invalidated
     signatures; unchanged items keep theirs."""
-    from .services import _event, _transition
+    from .services import _transition
 
     if application.status not in SIGNING_STATES:
         return []
@@ -411,18 +439,8 @@ def signatures_refresh(application: Application, *, actor, people=None) -> list[
             current = hashlib.sha256(content).hexdigest() if content is not None else ""
             if current == event.content_sha256:
                 continue
-        event.invalidation = Invalidation.objects.create(
-            signature=event, at=now, actor=actor, current_sha256=current
-        )
+        _invalidate(application, event, actor=actor, at=now, current=current, by_id=by_id)
         invalidated.append(event)
-        _event(
-            application,
-            ApplicationEvent.Action.SIGNATURE_INVALIDATED,
-            actor=actor,
-            at=now,
-            reason=event.form_key.split(":")[0],
-            person=by_id.get(event.subject_public_id),
-        )
     client_items = [event for event in invalidated if event.form_key != DECLARATION_KEY]
     required = required_signatures(application, people=people, latest=latest)
     if application.status != Status.AWAITING_CLIENT_SIGNATURE and not all_signed(required):

@@ -29,6 +29,7 @@ from .models import (
     StaffDecision,
 )
 from .pr_confirmation import pr_confirmations_open
+from .preparer import preparer_email_send
 from .services import _event, _lock, _transition
 
 Status = Application.Status
@@ -146,13 +147,12 @@ def _notify(application: Application, *, kind: str, key: str) -> None:
     """Email the representative and the client that something happened (no details: the
     reasons and the note are read in the portal)."""
     context = {"application_number": application.application_number or "", "kind": kind}
-    representative = application.representative
-    email_send(
-        to=representative.user.email,
+    preparer_email_send(
+        application,
         template="staff_update",
-        context={**context, "name": representative.full_name},
+        context=context,
         key=f"{key}:representative",
-        language=getattr(representative.user, "preferred_language", None),
+        client_has_copy=True,
     )
     client = application.client
     email_send(
@@ -244,10 +244,10 @@ def staff_documents_request(
 @transaction.atomic
 def application_withdraw(*, application: Application, actor, ip: str | None = None) -> Application:
     """The representative withdraws the application before a decision."""
-    if application.representative.user_id != actor.pk:
+    if application.preparer_user_id != actor.pk:
         raise PermissionDenied
     application = _lock(application)
-    if application.representative.status != "verified":
+    if application.representative_id and application.representative.status != "verified":
         raise PermissionDenied
     _transition(application, to=Status.WITHDRAWN, actor=actor, reason="withdrawn")
     _notify(application, kind="withdrawn", key=f"withdrawn:{application.public_id}")

@@ -1,4 +1,8 @@
-"""The representative declaration, the submit gate and submission (issue 7, workflow.md §6-§8).
+"""The declaration, the submit gate and submission (issue 7, workflow.md §6-§8).
+
+The declaration is the representative's, or for a self-represented application (issue 10) the
+applicant's own: no paid representative helped, or who did. Both are the same signature record
+(``DECLARATION_KEY``) and the same gate; only the text and the capacity differ.
 
 ``submission_gate`` lists every unmet condition with a link to fix it; Submit is enabled only
 when the list is empty. ``application_submit`` is atomic and idempotent: it locks the
@@ -31,6 +35,7 @@ from forms_imm.services import canonical_form_json, section_check
 from forms_imm.spec import SectionContext
 
 from .models import Application, ApplicationEvent, ProgramIntake, Submission
+from .preparer import preparer_email_send
 from .signatures import (
     DECLARATION_KEY,
     _invalidated,
@@ -51,6 +56,18 @@ DECLARATION_TEXT = _(
     "knowledge the information in it is true, complete and correct, and that my client "
     "reviewed and signed it."
 )
+INDIVIDUAL_DECLARATION_TEXT = _(
+    "I declare that I prepared this application myself, without a representative, that to "
+    "the best of my knowledge the information in it is true, complete and correct, and that "
+    "the answer I give below about who helped me is true."
+)
+
+
+def declaration_text(application: Application):
+    """The declaration this application needs: the representative's or the applicant's."""
+    if application.is_self_represented:
+        return INDIVIDUAL_DECLARATION_TEXT
+    return DECLARATION_TEXT
 
 
 @dataclass(frozen=True)
@@ -108,7 +125,7 @@ def submission_gate(application: Application, *, people=None, latest=None) -> li
     rows = section_rows(application, with_data=True)
     latest = latest_signatures(application) if latest is None else latest
     missing: list[Missing] = []
-    if application.representative.status != "verified":
+    if application.representative_id and application.representative.status != "verified":
         missing.append(Missing("representative", _("Your representative account is not verified.")))
     intake = getattr(application.program, "intake", None)
     if (
@@ -139,7 +156,9 @@ def submission_gate(application: Application, *, people=None, latest=None) -> li
         missing.append(
             Missing(
                 "declaration",
-                _("The representative declaration"),
+                _("Your declaration")
+                if application.is_self_represented
+                else _("The representative declaration"),
                 reverse("applications:submit", kwargs={"public_id": application.public_id})
                 + "#declaration",
             )
@@ -166,32 +185,43 @@ def _snapshot(application: Application, people, latest) -> dict:
     return {"application": application.public_id, "forms": forms, "signatures": signed}
 
 
-def representative_declare(*, application: Application, actor, evidence: dict):
-    """The representative checks the declaration once every client signature is valid."""
+def representative_declare(
+    *, application: Application, actor, evidence: dict, assistance: dict | None = None
+):
+    """The preparer checks the declaration once every client signature is valid.
+
+    For a self-represented application ``assistance`` is required: ``{"helped": False}``, or
+    ``{"helped": True, "name", "relationship", "paid"}`` naming who helped; it is part of the
+    signed content (never of a history row)."""
     from .services import _event, _lock, _transition
 
     with transaction.atomic():
         application = _lock(application)
         if application.status != Status.CLIENT_SIGNED:
             raise WrongState()
-        if application.representative.user_id != actor.pk:
+        if application.preparer_user_id != actor.pk:
             raise WrongState()
         people = list(application.people.order_by("created_at", "id"))
         latest = latest_signatures(application)
         if not all_signed(required_signatures(application, people=people, latest=latest)):
             raise WrongState()
-        content = canonical_json(_snapshot(application, people, latest))
+        snapshot = _snapshot(application, people, latest)
+        if application.is_self_represented:
+            if assistance is None:
+                raise WrongState()
+            snapshot["assistance"] = assistance
+        content = canonical_json(snapshot)
         event = _record(
             application,
             form_key=DECLARATION_KEY,
             form="",
             signer=actor,
             signer_role=actor.role,
-            capacity="representative",
+            capacity="self" if application.is_self_represented else "representative",
             typed_text="",
             name_matched=False,
             attestation_version=DECLARATION_VERSION,
-            attestation_sha256=sha256_text(str(DECLARATION_TEXT)),
+            attestation_sha256=sha256_text(str(declaration_text(application))),
             consent_checked=True,
             content_json=content.decode(),
             schema_version="1",
@@ -201,6 +231,24 @@ def representative_declare(*, application: Application, actor, evidence: dict):
         _event(application, ApplicationEvent.Action.DECLARED, actor=actor, at=event.signed_at)
         _transition(application, to=Status.REP_DECLARED, actor=actor)
     return event
+
+
+def application_reopen(*, application: Application, actor) -> Application:
+    """After a return as incomplete, the preparer reopens the application to complete it and
+    resubmit it as the same application: back to draft, with every signature and the
+    declaration to be given again."""
+    from .services import _lock, _transition
+    from .signatures import signatures_invalidate_all
+
+    with transaction.atomic():
+        application = _lock(application)
+        if application.status != Status.RETURNED_INCOMPLETE:
+            raise WrongState()
+        if application.preparer_user_id != actor.pk:
+            raise WrongState()
+        _transition(application, to=Status.DRAFT, actor=actor, reason="reopened")
+        signatures_invalidate_all(application, actor=actor)
+    return application
 
 
 # --- submission ---------------------------------------------------------------------------------
@@ -254,7 +302,7 @@ def application_submit(*, application: Application, actor, token) -> SubmitResul
 
     with transaction.atomic():
         application = _lock(application)
-        if application.representative.user_id != actor.pk:
+        if application.preparer_user_id != actor.pk:
             raise WrongState()
         existing = Submission.objects.filter(token=token).first()
         if existing is not None:
@@ -327,12 +375,12 @@ def _confirmation_emails(application: Application, submission: Submission) -> No
         "application_number": submission.application_number,
         "public_id": application.public_id,
     }
-    email_send(
-        to=application.representative.user.email,
+    preparer_email_send(
+        application,
         template="application_submitted",
-        context={**context, "name": application.representative.full_name},
+        context=context,
         key=f"submitted-rep:{submission.public_id}",
-        language=application.representative.user.preferred_language or None,
+        client_has_copy=True,
     )
     email_send(
         to=application.client.user.email,

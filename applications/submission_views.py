@@ -1,4 +1,5 @@
-"""The declaration and submit page (representative) and the submission record (both)."""
+"""The declaration and submit page (the preparer: a representative, or a self-represented
+individual) and the submission record (preparer and client)."""
 
 import uuid
 
@@ -14,12 +15,13 @@ from django.views.decorators.http import require_http_methods, require_safe
 from .access import (
     get_application_for_user,
     get_pr_confirmation_for_application,
-    representative_required,
+    preparer_required,
 )
 from .models import Application, Submission
 from .signatures import request_evidence
 from .submission import (
     DECLARATION_TEXT,
+    INDIVIDUAL_DECLARATION_TEXT,
     GateClosed,
     application_submit,
     representative_declare,
@@ -36,24 +38,96 @@ class DeclarationForm(forms.Form):
         error_messages={"required": gettext_lazy("Check the declaration to make it.")},
     )
 
+    def assistance(self) -> None:
+        return None  # asked of self-represented applicants only
+
+
+class IndividualDeclarationForm(forms.Form):
+    """A self-represented applicant's declaration: no paid representative helped, or who did."""
+
+    NO_PAID_HELP, NAMED = "no_paid_help", "named"
+
+    declare = forms.BooleanField(
+        label=INDIVIDUAL_DECLARATION_TEXT,
+        error_messages={"required": gettext_lazy("Check the declaration to make it.")},
+    )
+    helped = forms.ChoiceField(
+        label=gettext_lazy("Did anyone help you prepare this application?"),
+        widget=forms.RadioSelect,
+        choices=[
+            (NO_PAID_HELP, gettext_lazy("No paid representative helped me.")),
+            (NAMED, gettext_lazy("Someone helped me: I name them below.")),
+        ],
+        error_messages={"required": gettext_lazy("Say whether anyone helped you.")},
+    )
+    helper_name = forms.CharField(
+        label=gettext_lazy("Name of the person who helped"), max_length=200, required=False
+    )
+    helper_relationship = forms.CharField(
+        label=gettext_lazy("Their relationship to you, or their organisation"),
+        max_length=200,
+        required=False,
+    )
+    helper_paid = forms.ChoiceField(
+        label=gettext_lazy("Were they paid for their help?"),
+        widget=forms.RadioSelect,
+        choices=[("no", gettext_lazy("No")), ("yes", gettext_lazy("Yes"))],
+        required=False,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("helped") == self.NAMED:
+            required = {
+                "helper_name": gettext_lazy("Enter the name of the person who helped you."),
+                "helper_relationship": gettext_lazy(
+                    "Enter their relationship to you or their organisation."
+                ),
+                "helper_paid": gettext_lazy("Say whether they were paid."),
+            }
+            for field, message in required.items():
+                if not (cleaned.get(field) or "").strip():
+                    self.add_error(field, message)
+        return cleaned
+
+    def assistance(self) -> dict:
+        data = self.cleaned_data
+        if data["helped"] == self.NO_PAID_HELP:
+            return {"helped": False}
+        return {
+            "helped": True,
+            "name": data["helper_name"].strip(),
+            "relationship": data["helper_relationship"].strip(),
+            "paid": data["helper_paid"] == "yes",
+        }
+
+
+def _declaration_form(application, data=None):
+    if application.is_self_represented:
+        return IndividualDeclarationForm(data)
+    return DeclarationForm(data)
+
 
 class SubmitForm(forms.Form):
     submission_token = forms.UUIDField(widget=forms.HiddenInput)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@representative_required
+@preparer_required
 def submit(request, public_id):
     application = get_application_for_user(request, public_id, write=True)
     if application.status in (Status.SUBMITTED, Status.COMPLETENESS_CHECK, Status.ACCEPTED):
         return redirect("applications:submission", public_id=application.public_id)
-    declaration = DeclarationForm()
+    declaration = _declaration_form(application)
     status = 200
     if request.method == "POST" and request.POST.get("action") == "declare":
-        declaration = DeclarationForm(request.POST)
+        declaration = _declaration_form(application, request.POST)
         if declaration.is_valid():
             representative_declare(
-                application=application, actor=request.user, evidence=request_evidence(request)
+                application=application,
+                actor=request.user,
+                evidence=request_evidence(request),
+                assistance=declaration.assistance(),
             )
             messages.success(request, _("Declaration made."))
             return redirect("applications:submit", public_id=application.public_id)

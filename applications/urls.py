@@ -18,6 +18,7 @@ urlpatterns = [
     ),
     path("<uuid:public_id>/copy/", views.copy, name="copy"),
     path("<uuid:public_id>/withdraw/", views.withdraw, name="withdraw"),
+    path("<uuid:public_id>/reopen/", views.reopen, name="reopen"),
     path("<uuid:public_id>/program-details/", views.program_details, name="program_details"),
     path("<uuid:public_id>/client/resend-password/", views.client_resend, name="client_resend"),
     path("<uuid:public_id>/client/email/", views.client_email, name="client_email"),

@@ -19,6 +19,7 @@ from .access import (
     ensure_editable,
     get_application_for_user,
     get_person_for_application,
+    preparer_required,
     representative_required,
 )
 from .forms import (
@@ -35,6 +36,7 @@ from .intake import is_stopped, stopped_programs, with_stopped_drafts
 from .models import Application, DraftExport, Person, Program
 from .pr_confirmation import confirmations_for
 from .signatures import required_signatures
+from .submission import application_reopen
 from .tasks_list import application_task_list, progress
 from .uploads import stored_file_response
 
@@ -184,7 +186,7 @@ def create(request):
 
 
 @require_safe
-@representative_required
+@preparer_required
 def detail(request, public_id):
     application = get_application_for_user(request, public_id)
     people = list(application.people.order_by("created_at", "id"))
@@ -264,7 +266,7 @@ def draft_pdf_download(request, public_id):
 
 
 @require_POST
-@representative_required
+@preparer_required
 def withdraw(request, public_id):
     """The representative withdraws the application before a decision (applications.staff)."""
     application = get_application_for_user(request, public_id, write=True)
@@ -277,7 +279,7 @@ def withdraw(request, public_id):
 
 
 @require_safe
-@representative_required
+@preparer_required
 def history(request, public_id):
     application = get_application_for_user(request, public_id)
     events = list(application.events.select_related("actor").order_by("-at", "-id")[:500])
@@ -341,7 +343,7 @@ def client_email(request, public_id):
 
 
 @require_http_methods(["GET", "POST"])
-@representative_required
+@preparer_required
 def person_add(request, public_id):
     application = get_application_for_user(request, public_id, write=True)
     ensure_editable(application)
@@ -367,7 +369,7 @@ def person_add(request, public_id):
 
 
 @require_http_methods(["GET", "POST"])
-@representative_required
+@preparer_required
 def person_edit(request, public_id, person_id):
     application = get_application_for_user(request, public_id, write=True)
     ensure_editable(application)
@@ -392,7 +394,7 @@ def person_edit(request, public_id, person_id):
 
 
 @require_http_methods(["GET", "POST"])
-@representative_required
+@preparer_required
 def person_remove(request, public_id, person_id):
     application = get_application_for_user(request, public_id, write=True)
     ensure_editable(application)
@@ -409,7 +411,7 @@ def person_remove(request, public_id, person_id):
 
 
 @require_http_methods(["GET", "POST"])
-@representative_required
+@preparer_required
 def program_details(request, public_id):
     application = get_application_for_user(request, public_id, write=True)
     ensure_editable(application)
@@ -467,3 +469,19 @@ def copy(request, public_id):
         "applications/application_copy.html",
         {"application": source, "form": form, "nearly_full": nearly_full(programs)},
     )
+
+
+@require_POST
+@preparer_required
+def reopen(request, public_id):
+    """Reopen an application returned as incomplete, to complete it and resubmit it."""
+    application = get_application_for_user(request, public_id, write=True)
+    application_reopen(application=application, actor=request.user)
+    messages.success(
+        request,
+        _(
+            "The application is open again. Complete what the return asks for, then sign and "
+            "submit it again."
+        ),
+    )
+    return redirect("applications:detail", public_id=application.public_id)

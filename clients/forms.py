@@ -211,3 +211,32 @@ class EcoprErrorForm(forms.Form):
         if not value:
             raise forms.ValidationError(_("Write the correct information."), code="required")
         return value
+
+
+class AppointRepresentativeForm(forms.Form):
+    """The representative an individual appoints, by portal email or membership ID."""
+
+    identifier = forms.CharField(
+        label=_("Your representative's portal email address or membership ID number"),
+        max_length=254,
+        help_text=_(
+            "Ask your representative for the email address of their representative portal "
+            "account, or their membership ID (for example, their CICC number)."
+        ),
+        error_messages={"required": _("Enter the email address or the membership ID.")},
+    )
+
+    def clean_identifier(self):
+        from applications.appointments import representative_find
+
+        representative = representative_find(self.cleaned_data["identifier"])
+        if representative is None:
+            raise forms.ValidationError(
+                _(
+                    "No verified representative has this email address or membership ID. "
+                    "Check it with your representative: they must have a verified account."
+                ),
+                code="not_found",
+            )
+        self.representative = representative
+        return self.cleaned_data["identifier"]

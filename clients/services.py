@@ -159,6 +159,15 @@ def client_invite(*, email: str, name: str, actor, now: datetime | None = None) 
     return Invitation(client=client, created=True)
 
 
+@transaction.atomic
+def client_self_register(*, user: User, now: datetime | None = None) -> Client:
+    """An individual created their own client account (they chose their password at sign-up,
+    so the account is active at once; no temporary password is ever issued)."""
+    client = Client.objects.create(user=user, activated_at=now or timezone.now())
+    audit_record(actor=user, action="client.self_registered", obj=client)
+    return client
+
+
 def _lock(client: Client) -> Client:
     return Client.objects.select_related("user").select_for_update(of=("self",)).get(pk=client.pk)
 
@@ -482,17 +491,16 @@ def correction_request_send(
         person_public_id=person.public_id if person else None,
     )
     audit_record(actor=actor, action="correction.requested", obj=correction, ip=ip)
-    representative = application.representative
-    email_send(
-        to=representative.user.email,
+    from applications.preparer import preparer_email_send
+
+    preparer_email_send(
+        application,
         template="correction_requested",
         context={
-            "name": representative.full_name,
             "application_number": application.application_number or "",
             "public_id": application.public_id,
         },
         key=f"correction-requested:{correction.public_id}",
-        language=representative.user.preferred_language or None,
     )
     return correction
 

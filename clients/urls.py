@@ -6,6 +6,17 @@ app_name = "clients"
 urlpatterns = [
     path("", views.home, name="home"),
     path("password/", views.set_password, name="set_password"),
+    path("applications/new/", views.application_start, name="application_start"),
+    path(
+        "applications/<uuid:public_id>/representative/",
+        views.representative_appoint,
+        name="representative_appoint",
+    ),
+    path(
+        "applications/<uuid:public_id>/representative/revoke/",
+        views.representative_revoke,
+        name="representative_revoke",
+    ),
     path("applications/<uuid:public_id>/", views.application_detail, name="application"),
     path(
         "applications/<uuid:public_id>/correction/",

@@ -17,21 +17,25 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.errors import WrongState
 from accounts.models import User
 from accounts.request_meta import client_ip
+from applications import appointments
 from applications.access import (
     get_application_for_user,
     get_document_for_application,
     representative_required,
 )
 from applications.document_views import image_document_response, page_response, preview_context
+from applications.forms import IndividualStartForm, nearly_full, open_programs
 from applications.models import Application, ApplicationEvent, Document
 from applications.pr_confirmation import confirmations_for
+from applications.services import application_self_start
 from forms_imm.sections import sections_for
 
 from . import services
 from .access import get_client_for_user, get_correction_for_application
-from .forms import ClientPasswordForm, CorrectionRequestForm
+from .forms import AppointRepresentativeForm, ClientPasswordForm, CorrectionRequestForm
 from .models import CorrectionRequest
 
 # The history rows a client sees on their application, in plain words. Everything else
@@ -127,6 +131,74 @@ def home(request):
     return render(request, "clients/home.html", {"applications": applications})
 
 
+@require_http_methods(["GET", "POST"])
+@client_required
+def application_start(request):
+    """An individual starts an application of their own: no representative, they are its
+    principal applicant and prepare it on the same pages a representative uses."""
+    client = get_client_for_user(request)
+    programs = open_programs()
+    form = IndividualStartForm(request.POST or None, client=client, programs=programs)
+    if request.method == "POST" and form.is_valid():
+        application = application_self_start(
+            client=client,
+            family_name=form.cleaned_data["family_name"],
+            given_names=form.cleaned_data["given_names"],
+            program=form.cleaned_data["program"],
+            ip=client_ip(request),
+        )
+        messages.success(request, _("Application started. Complete each task in the list."))
+        return redirect("applications:detail", public_id=application.public_id)
+    return render(
+        request,
+        "clients/application_start.html",
+        {"form": form, "nearly_full": nearly_full(programs)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@client_required
+def representative_appoint(request, public_id):
+    """A self-represented individual appoints a representative for this application."""
+    application = get_application_for_user(request, public_id)
+    if not application.is_self_represented:
+        raise WrongState()
+    form = AppointRepresentativeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        appointments.representative_appoint(
+            application=application,
+            representative=form.representative,
+            actor=request.user,
+            ip=client_ip(request),
+        )
+        messages.success(
+            request,
+            _("%(name)s is now your representative for this application.")
+            % {"name": form.representative.full_name},
+        )
+        return redirect("clients:application", public_id=application.public_id)
+    return render(
+        request,
+        "clients/representative_appoint.html",
+        {"application": application, "form": form},
+    )
+
+
+@require_POST
+@client_required
+def representative_revoke(request, public_id):
+    """The individual ends the appointment: the representative loses access at once."""
+    application = get_application_for_user(request, public_id)
+    appointments.representative_revoke(
+        application=application, actor=request.user, ip=client_ip(request)
+    )
+    messages.success(
+        request,
+        _("The appointment was revoked. You prepare this application yourself again."),
+    )
+    return redirect("applications:detail", public_id=application.public_id)
+
+
 def _status_timeline(application) -> list[dict]:
     """The client's timeline: the rows above plus every status change, newest first."""
     actions = [*TIMELINE_LABELS, ApplicationEvent.Action.STATUS_CHANGED]
@@ -185,6 +257,7 @@ def application_detail(request, public_id):
             "timeline": _status_timeline(application),
             "corrections": corrections,
             "pr_confirmations": confirmations_for(application),
+            "appointment": appointments.current_appointment(application),
         },
     )
 

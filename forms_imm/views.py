@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from applications.access import ensure_editable, get_application_for_user, representative_required
+from applications.access import ensure_editable, get_application_for_user, preparer_required
 from applications.intake import is_stopped
 
 from . import services
@@ -57,7 +57,7 @@ def _section_url(application, person, form_key, slug) -> str:
 
 
 @require_safe
-@representative_required
+@preparer_required
 def overview(request, public_id):
     application = get_application_for_user(request, public_id)
     people = _people(application)
@@ -70,15 +70,15 @@ def overview(request, public_id):
         {
             "application": application,
             "people": grouped,
-            # The representative's banner for a draft in a paused or closed program.
+            # The preparer's banner for a draft in a paused or closed program.
             "program_stopped": is_stopped(application)
-            and application.representative.user_id == request.user.pk,
+            and application.preparer_user_id == request.user.pk,
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
-@representative_required
+@preparer_required
 def section_edit(request, public_id, person_id, form, section):
     application = get_application_for_user(request, public_id, write=True)
     ensure_editable(application)

@@ -27,8 +27,9 @@ from django.db.models import Exists, OuterRef, Sum
 from django.utils import timezone
 
 from accounts.models import StoredFile
-from accounts.services import audit_record, email_send, outbox_erase
+from accounts.services import audit_record, outbox_erase
 from applications.models import Application, Document, SignatureEvent, Submission
+from applications.preparer import preparer_email_send
 from applications.services import _lock, application_documents_erase, application_file_ids
 
 from .models import RemovedDraft, RetentionNotice
@@ -92,12 +93,11 @@ def draft_retention_warn(*, application: Application, now: datetime) -> Retentio
     )
     if not created:
         return notice
-    representative = application.representative
-    email_send(
-        to=representative.user.email,
+    # The representative, or the individual who prepares their own application.
+    preparer_email_send(
+        application,
         template="draft_retention_warning",
         context={
-            "name": representative.full_name,
             "public_id": application.public_id,
             "program": application.program,
             "created_at": application.created_at,
@@ -106,7 +106,6 @@ def draft_retention_warn(*, application: Application, now: datetime) -> Retentio
             "idle_days": settings.DRAFT_RETENTION_DAYS,
         },
         key=_warning_key(application),
-        language=representative.user.preferred_language or None,
     )
     audit_record(
         actor=None, action="application.retention_warned", obj=application, reason="idle_draft"

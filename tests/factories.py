@@ -242,7 +242,7 @@ def make_document(
         allowed_kinds={"pdf", "jpeg", "png", "doc", "docx"},
         allow_active_pdf=True,
     )
-    uploaded_by = uploaded_by or application.representative.user
+    uploaded_by = uploaded_by or application.preparer_user
     item = (
         ChecklistItem.objects.get(program=application.program, code=item_code)
         if item_code

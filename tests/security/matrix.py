@@ -9,7 +9,8 @@ separated by ``/`` for the own, foreign and missing object. ``|`` separates acce
 alternatives (e.g. ``200|302``). Examples: ``"200/404/404 302/404/404"`` (the own object
 works, anything else is 404), ``"302 302"`` (a redirect either way).
 
-Personas (tests/security/world.py): anonymous, client_a, client_b, rep_a, rep_b, rep_pending,
+Personas (tests/security/world.py): anonymous, client_a, client_b, individual (a client with a
+self-represented application of their own, never a party of A or B), rep_a, rep_b, rep_pending,
 staff (no permission), staff_perm (view/change on the portal's models), superuser. The own
 object is side A's, the foreign one side B's; so for client_b and rep_b "own" means "A's",
 which is someone else's.
@@ -49,7 +50,7 @@ def rule(*patterns: str, why: str = "", default: str | None = None, **overrides:
 # --- the table ----------------------------------------------------------------------------------
 
 # Shorthands for the admin: everybody who is not staff is sent to the sign-in page.
-NOT_STAFF = ("anonymous", "client_a", "client_b", "rep_a", "rep_b", "rep_pending")
+NOT_STAFF = ("anonymous", "client_a", "client_b", "individual", "rep_a", "rep_b", "rep_pending")
 
 
 def admin_rule(*patterns: str, staff: str, staff_perm: str, superuser: str, why: str = "") -> Rule:
@@ -130,6 +131,7 @@ RULES: list[Rule] = [
     rule(
         "account_login",
         "account_signup",
+        "accounts:individual_signup",
         why="signed in: sent home",
         default="302 302",
         anonymous="200 200",
@@ -158,6 +160,7 @@ RULES: list[Rule] = [
         anonymous="302 302",
         client_a="403 403",
         client_b="403 403",
+        individual="403 403",
     ),
     rule(
         "mfa_edit_webauthn",
@@ -173,6 +176,7 @@ RULES: list[Rule] = [
         anonymous="302 302",
         client_a="302 302",
         client_b="302 302",
+        individual="302 302",
     ),  # fmt: skip
     rule(
         "mfa_deactivate_totp",
@@ -180,6 +184,7 @@ RULES: list[Rule] = [
         default="302 302",
         client_a="404 404",
         client_b="404 404",
+        individual="404 404",
     ),  # fmt: skip
     rule(
         "mfa_view_recovery_codes",
@@ -187,6 +192,7 @@ RULES: list[Rule] = [
         anonymous="302 302",
         client_a="404 405",
         client_b="404 405",
+        individual="404 405",
     ),  # fmt: skip
     # --- representatives' own pages ------------------------------------------------------------
     rule(
@@ -338,6 +344,15 @@ RULES: list[Rule] = [
         rep_pending="405 302",
     ),
     rule(
+        "applications:reopen",
+        why="POST only; the applications of the world are not returned (409)",
+        default="405 404",
+        anonymous="405 302",
+        rep_a="405 409/404/404",
+        rep_b="405 404/409/404",
+        rep_pending="405 302",
+    ),
+    rule(
         "forms_imm:section_edit",
         why="a POST without the current version is a conflict (409)",
         default="404 404",
@@ -364,6 +379,33 @@ RULES: list[Rule] = [
         anonymous="302 405",
         client_a="200 405",
         client_b="200 405",
+        individual="200 405",
+    ),
+    rule(
+        "clients:application_start",
+        why="clients start an application of their own; an incomplete POST shows the errors",
+        default="404 404",
+        anonymous="302 302",
+        client_a="200 200",
+        client_b="200 200",
+        individual="200 200",
+    ),
+    rule(
+        "clients:representative_appoint",
+        why="a self-represented applicant's own application only; A and B have a representative "
+        "already (409)",
+        default="404 404",
+        anonymous="302 302",
+        client_a="409/404/404 409/404/404",
+        client_b="404/409/404 404/409/404",
+    ),
+    rule(
+        "clients:representative_revoke",
+        why="POST only; A and B have no appointment to revoke (409)",
+        default="405 404",
+        anonymous="405 302",
+        client_a="405 409/404/404",
+        client_b="405 404/409/404",
     ),
     rule(
         "clients:set_password",
@@ -372,6 +414,7 @@ RULES: list[Rule] = [
         anonymous="302 302",
         client_a="302 302",
         client_b="302 302",
+        individual="302 302",
     ),
     rule(
         "clients:application",

@@ -31,6 +31,7 @@ PERSONAS = (
     "anonymous",
     "client_a",  # the client of application A
     "client_b",  # another client (of application B)
+    "individual",  # a client with a self-represented application of their own (issue 10)
     "rep_a",  # A's representative
     "rep_b",  # another representative (B's)
     "rep_pending",  # a representative waiting for verification
@@ -243,6 +244,13 @@ def build_world() -> World:
         )
     )
     root = factories.make_staff(superuser=True, email="canary-root@example.test")
+    from tests.individuals.helpers import make_individual, make_own_application
+
+    individual = make_individual("canary-individual@example.test")
+    make_own_application(individual, name="CANARY-I-Family")
+    EmailAddress.objects.create(
+        user=individual, email=individual.email, verified=True, primary=True
+    )
     Group.objects.create(name="Processors")
     Group.objects.create(name="Verifiers")
     for side in (a, b):
@@ -253,6 +261,7 @@ def build_world() -> World:
         "anonymous": None,
         "client_a": a.client_user,
         "client_b": b.client_user,
+        "individual": individual,
         "rep_a": a.rep_user,
         "rep_b": b.rep_user,
         "rep_pending": pending,
