@@ -24,7 +24,15 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from .fees import FeeEstimate, FeePerson, FeeRateMissing, fee_estimate
-from .models import Application, ChecklistItem, Document, Person, Program
+from .models import (
+    Application,
+    ChecklistItem,
+    CircumstanceChange,
+    Document,
+    DocumentRequest,
+    Person,
+    Program,
+)
 from .uploads import KINDS, REMOVED_CHARACTERS, name_normalise
 
 ADDITIONAL_CODE = "additional_documents"
@@ -269,6 +277,10 @@ def document_slots(
     items = list(ChecklistItem.objects.filter(program_id=program.pk).order_by("order", "id"))
     documents = list(
         Document.objects.filter(application_id=application.pk)
+        # Uploads made after submission (applications.after_submission) have their own slots
+        # on the application page, not on the checklist.
+        .exclude(slot_key__startswith=DocumentRequest.SLOT_PREFIX)
+        .exclude(slot_key__startswith=CircumstanceChange.SLOT_PREFIX)
         .select_related("file", "translation_file")
         .order_by("uploaded_at", "id")
     )

@@ -19,6 +19,7 @@ from .access import (
     get_person_for_application,
     representative_required,
 )
+from .after_submission import after_submission_context
 from .forms import (
     ApplicationCopyForm,
     ApplicationCreateForm,
@@ -197,7 +198,7 @@ def detail(request, public_id):
             ),
             "signatures": signatures,
             "staff_return": staff.latest_return(application),
-            "document_requests": list(application.document_requests.all()),
+            **after_submission_context(application),
             "can_withdraw": staff.can_withdraw(application),
         },
     )

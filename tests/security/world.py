@@ -61,6 +61,7 @@ class Side:
     mfa_reset: object = None
     queued: object = None  # a submitted application (in the staff queue) with its submission
     correction: object = None  # the client's open correction request on ``application``
+    document_request: object = None  # staff's request on ``queued`` (not open while submitted)
     canaries: set[str] = field(default_factory=set)
 
 
@@ -96,7 +97,7 @@ def _side(letter: str) -> Side:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from accounts.services import mfa_reset_request_create
-    from applications.models import Application, SignatureEvent, Submission
+    from applications.models import Application, DocumentRequest, SignatureEvent, Submission
     from applications.uploads import upload_check
     from clients.models import CorrectionRequest
     from forms_imm.models import FormSection
@@ -190,6 +191,14 @@ def _side(letter: str) -> Side:
         manifest={},
         manifest_sha256="0" * 64,
         package=side.pdf_document.file,
+    )
+    # A document request on the submitted application: not open yet (staff ask from the
+    # completeness check on), so its upload page answers 409 to the representative.
+    side.document_request = DocumentRequest.objects.create(
+        application=side.queued,
+        name=f"CANARY-{letter} requested document",
+        due_on=date(2099, 1, 1),
+        requested_by=side.rep_user,
     )
     side.canaries = {
         f"CANARY-{letter}",
