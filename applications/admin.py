@@ -195,6 +195,11 @@ class CircumstanceChangeInline(ReadOnlyInline):
     readonly_fields = fields
     related = ("document",)
 
+    def has_view_permission(self, request, obj=None):
+        # Part of the application: whoever may view the application sees them (the role
+        # groups predate this model and hold no permission of its own).
+        return request.user.has_perm("applications.view_application")
+
     @admin.display(description=_("file"))
     def file_name(self, change):
         return change.document.display_name

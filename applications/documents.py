@@ -492,8 +492,10 @@ def document_name_for(
     french = pa is not None and pa.correspondence_language == Person.Language.FRENCH
     if slot.item is not None:
         doc_type = slot.item.name_fr if french and slot.item.name_fr else slot.item.name_en
-    else:
+    elif slot.key == ADDITIONAL_CODE:
         doc_type = "Autres documents à l’appui" if french else "Additional supporting documents"
+    else:  # a slot opened after submission (applications.after_submission) names itself
+        doc_type = slot.name
     if translation:
         doc_type = f"{'Traduction' if french else 'Translation'} – {doc_type}"
     return convention_name(

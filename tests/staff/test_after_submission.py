@@ -314,3 +314,32 @@ def test_the_pages_with_a_timeline_keep_their_queries_constant(processed, rep_a,
         _report(processed, rep_a_user)
     after = [count(http, "get", url)[0] for http, url in urls]
     assert before == after
+
+
+# --- what staff see in the admin ----------------------------------------------------------------
+
+
+def test_staff_see_documents_received_and_changes_in_the_queue_and_the_application(rep_a_user):
+    from tests.conftest import signed_in
+
+    queue = reverse("admin:applications_application_changelist")
+    answered = _app(rep_a_user, number="F000000031")
+    request = _request(answered, name="Police certificate")
+    document = _fulfil(answered, request, rep_a_user)
+    changed = _app(rep_a_user, status="accepted", number="F000000032")
+    change = _report(changed, rep_a_user, kind="new_address")
+    _app(rep_a_user, number="F000000033")
+    officer = signed_in(make_staff_in(OFFICER))
+    html = officer.get(queue).content.decode()
+    assert "documents received" in html.lower() and "change of circumstances" in html.lower()
+    html = officer.get(queue, {"documents_received": "yes"}).content.decode()
+    assert "F000000031" in html and "F000000032" not in html and "F000000033" not in html
+    html = officer.get(queue, {"circumstances": "yes"}).content.decode()
+    assert "F000000032" in html and "F000000031" not in html
+    html = officer.get(queue, {"circumstances": "no"}).content.decode()
+    assert "F000000032" not in html and "F000000033" in html
+    page = officer.get(reverse("admin:applications_application_change", args=[answered.pk]))
+    assert document.display_name in page.content.decode()
+    page = officer.get(reverse("admin:applications_application_change", args=[changed.pk]))
+    html = page.content.decode()
+    assert change.document.display_name in html and "New address or contact details" in html
