@@ -343,3 +343,9 @@ def test_staff_see_documents_received_and_changes_in_the_queue_and_the_applicati
     page = officer.get(reverse("admin:applications_application_change", args=[changed.pk]))
     html = page.content.decode()
     assert change.document.display_name in html and "New address or contact details" in html
+
+
+def test_the_full_history_page_names_staff_as_ircc_staff(processed, rep_a):
+    html = rep_a.get(reverse("applications:history", args=[processed.public_id])).content.decode()
+    assert "IRCC staff" in html and "officer.secret" not in html
+    assert "Requested document uploaded" in html and "Change of circumstances reported" in html
