@@ -725,33 +725,53 @@ class ApplicationAdmin(admin.ModelAdmin):
         photo = confirmation.photo
         return stored_file_response(photo, download_name=photo.display_name, request=request)
 
-    def pr_review_view(self, request, object_id, person_id):
+    def _pr_action(self, request, object_id, person_id, *, form_class, state, blocked, run, done):
+        """A staff PR action page: the door, the state guard (a stale link goes back to the
+        application), the form, ``run(confirmation, cleaned_data)``, then back with ``done``.
+        Returns (confirmation, form, response): a response when the page is finished."""
         confirmation = self._pr_confirmation(
             request, object_id, person_id, pr_confirmation.PERMISSION
         )
         application = confirmation.application
-        form = PhotoReviewForm(request.POST if request.method == "POST" else None)
-        if confirmation.state != PRConfirmation.State.SUBMITTED:
-            blocked = _("There is no photo waiting for review for this person.")
+        form = form_class(request.POST if request.method == "POST" else None)
+        if confirmation.state != state:
             if not form.is_bound:
-                return self._stale(request, application, blocked)
+                return confirmation, form, self._stale(request, application, blocked)
             form.add_error(None, blocked)
         elif request.method == "POST" and form.is_valid():
             try:
-                pr_confirmation.pr_photo_review(
-                    confirmation=confirmation,
-                    actor=request.user,
-                    accept=form.cleaned_data["decision"] == "accept",
-                    reason=form.cleaned_data["reason"],
-                )
+                run(confirmation, form.cleaned_data)
             except DomainError as error:
                 form.add_error(None, error.message)
             else:
-                return self._done(request, application, _("Photo review recorded."))
+                return confirmation, form, self._done(request, application, done)
+        return confirmation, form, None
+
+    def pr_review_view(self, request, object_id, person_id):
+        def run(confirmation, data):
+            pr_confirmation.pr_photo_review(
+                confirmation=confirmation,
+                actor=request.user,
+                accept=data["decision"] == "accept",
+                reason=data["reason"],
+            )
+
+        confirmation, form, response = self._pr_action(
+            request,
+            object_id,
+            person_id,
+            form_class=PhotoReviewForm,
+            state=PRConfirmation.State.SUBMITTED,
+            blocked=_("There is no photo waiting for review for this person."),
+            run=run,
+            done=_("Photo review recorded."),
+        )
+        if response is not None:
+            return response
         title = _("Review the photo of %(name)s") % {"name": confirmation.person.full_name}
         return self._form_page(
             request,
-            application,
+            confirmation.application,
             form,
             title=title,
             submit_label=_("Record the decision"),
@@ -760,31 +780,26 @@ class ApplicationAdmin(admin.ModelAdmin):
         )
 
     def pr_confirm_view(self, request, object_id, person_id):
-        confirmation = self._pr_confirmation(
-            request, object_id, person_id, pr_confirmation.PERMISSION
+        confirmation, form, response = self._pr_action(
+            request,
+            object_id,
+            person_id,
+            form_class=PRConfirmForm,
+            state=PRConfirmation.State.PHOTO_ACCEPTED,
+            blocked=_("Permanent residence can be confirmed once the photo is accepted."),
+            run=lambda confirmation, data: pr_confirmation.pr_confirm(
+                confirmation=confirmation, actor=request.user
+            ),
+            done=_("Permanent residence confirmed. The eCOPR is being prepared."),
         )
-        application = confirmation.application
-        form = PRConfirmForm(request.POST if request.method == "POST" else None)
-        if confirmation.state != PRConfirmation.State.PHOTO_ACCEPTED:
-            blocked = _("Permanent residence can be confirmed once the photo is accepted.")
-            if not form.is_bound:
-                return self._stale(request, application, blocked)
-            form.add_error(None, blocked)
-        elif request.method == "POST" and form.is_valid():
-            try:
-                pr_confirmation.pr_confirm(confirmation=confirmation, actor=request.user)
-            except DomainError as error:
-                form.add_error(None, error.message)
-            else:
-                return self._done(
-                    request,
-                    application,
-                    _("Permanent residence confirmed. The eCOPR is being prepared."),
-                )
+        if response is not None:
+            return response
         title = _("Confirm permanent residence of %(name)s") % {
             "name": confirmation.person.full_name
         }
-        return self._form_page(request, application, form, title=title, submit_label=title)
+        return self._form_page(
+            request, confirmation.application, form, title=title, submit_label=title
+        )
 
     def _form_page(
         self,
