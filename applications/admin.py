@@ -200,6 +200,12 @@ class ProgramAdmin(admin.ModelAdmin):
         # The live counts come in the list's own query (applications.intake).
         return with_intake_counts(super().get_queryset(request))
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Every program has an intake row (open, no cap) even when its inline was left as is:
+        # submission and the intake page lock that row.
+        ProgramIntake.objects.get_or_create(program=form.instance)
+
     def get_list_display(self, request):
         # Program administrators get the state as a link to the intake page.
         if request.user.has_perm(intake_services.PERMISSION):

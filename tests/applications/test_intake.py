@@ -314,3 +314,25 @@ def test_submitted_applications_get_no_banner(rep_a, rep_a_user):
     assert "intake-banner" not in rep_a.get(reverse("applications:dashboard")).content.decode()
     detail = reverse("applications:detail", args=[submitted.public_id])
     assert "intake-banner" not in rep_a.get(detail).content.decode()
+
+
+def test_a_program_added_in_the_admin_gets_an_open_intake_without_a_cap(program_admin):
+    add_url = reverse("admin:applications_program_add")
+    page = program_admin.get(add_url)
+    data = {
+        "code": "new_pilot", "name_en": "New pilot", "name_fr": "Nouveau projet pilote",
+        "category": "economic", "order": "0", "is_active": "on", "allows_dependants": "on",
+        "imm5562_required": "unknown", "digital_forms": "standard",
+        "signing_mode": "pa_signs_all", "application_number_prefix": "E",
+        "signable_items": '["consent"]', "other_guides": "[]", "forbidden_provinces": "[]",
+        "required_provinces": "[]", "checks": "[]", "details_fields": "[]",
+    }  # fmt: skip
+    for inline in page.context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        for name in ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS"):
+            data[f"{management.prefix}-{name}"] = "0"
+    response = program_admin.post(add_url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    created = program("new_pilot")
+    assert (created.intake.state, created.intake.cap) == ("open", None)
+    assert program_admin.get(PROGRAMS).status_code == 200
