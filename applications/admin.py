@@ -117,6 +117,10 @@ class IntakeChangeInline(ReadOnlyInline):
     related = ("actor",)
     max_num = 0
 
+    def has_view_permission(self, request, obj=None):
+        # Part of the program's record: whoever may see the program sees its intake history.
+        return request.user.has_perm("applications.view_program")
+
 
 class IntakeForm(forms.Form):
     """The new state and cap of a program's intake (applications.intake)."""

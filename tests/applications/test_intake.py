@@ -138,6 +138,14 @@ def test_pausing_emails_each_representative_with_drafts_once_whatever_their_numb
     from accounts.models import OutboxEmail
 
     assert OutboxEmail.objects.filter(key__startswith="intake-stopped:").count() == 4
+    # Bilingual, the program named, and no client data.
+    email = OutboxEmail.objects.filter(to=one.user.email).order_by("pk").first()
+    assert "is paused" in email.subject and "est suspendu" in email.subject
+    assert (
+        "Sponsoring a spouse" in email.body_text and "La version française suit" in email.body_text
+    )
+    assert "programme est maintenant suspendu" in email.body_text
+    assert "Doe" not in email.body_text and "Jane" not in email.body_text
 
 
 def test_opening_a_program_warns_nobody(program_admin_user, outbox):
@@ -194,6 +202,7 @@ def test_a_program_administrator_pauses_a_program_on_the_intake_page(
     assert len(outbox.to(application_a.representative.user.email, "intake_stopped")) == 1
     change_page = program_admin.get(response["Location"]).content.decode()
     assert "Representatives warned: 1" in change_page
+    assert "intake changes" in change_page.lower()  # the history, read-only
     assert intake_url(target) in change_page
 
 
