@@ -124,6 +124,10 @@ class IntakeChangeInline(ReadOnlyInline):
     related = ("actor",)
     max_num = 0
 
+    def has_view_permission(self, request, obj=None):
+        # Part of the program's record: whoever may see the program sees its intake history.
+        return request.user.has_perm("applications.view_program")
+
 
 class IntakeForm(forms.Form):
     """The new state and cap of a program's intake (applications.intake)."""
@@ -206,6 +210,12 @@ class ProgramAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         # The live counts come in the list's own query (applications.intake).
         return with_intake_counts(super().get_queryset(request))
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Every program has an intake row (open, no cap) even when its inline was left as is:
+        # submission and the intake page lock that row.
+        ProgramIntake.objects.get_or_create(program=form.instance)
 
     def get_list_display(self, request):
         # Program administrators get the state as a link to the intake page.

@@ -158,7 +158,11 @@ def program_intake_change(
         change.representatives_warned = _warn_representatives(change, program)
         change.save(update_fields=["representatives_warned"])
     audit_record(
-        actor=actor, action="program.intake_changed", reason=f"{old_state}->{state}", ip=ip
+        actor=actor,
+        action="program.intake_changed",
+        obj=program,
+        reason=f"{old_state}->{state}",
+        ip=ip,
     )
     return change
 

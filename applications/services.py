@@ -1022,30 +1022,39 @@ def document_combine_sweep(*, now: datetime | None = None) -> int:
 
 
 def application_file_ids(*, application_ids: list[int]) -> set[int]:
-    """The stored files (uploads and translations) of these applications' documents."""
-    from .models import Document
+    """The stored files of these applications: uploads, translations and the "Download
+    draft as PDF" files (they hold the forms' answers too)."""
+    from .models import Document, DraftExport
 
     documents = Document.objects.filter(application_id__in=application_ids)
-    return set(documents.values_list("file_id", flat=True)) | set(
-        documents.exclude(translation_file=None).values_list("translation_file_id", flat=True)
+    exports = DraftExport.objects.filter(application_id__in=application_ids)
+    return (
+        set(documents.values_list("file_id", flat=True))
+        | set(
+            documents.exclude(translation_file=None).values_list("translation_file_id", flat=True)
+        )
+        | set(exports.exclude(file=None).values_list("file_id", flat=True))
     )
 
 
 def application_documents_erase(*, application_ids: list[int]) -> int:
-    """Erase every upload of these applications: document rows, stored-file rows, and, after
-    commit, the bytes and their cached previews (client account deletion, personal data).
+    """Erase every upload and draft PDF of these applications: document and draft export rows,
+    stored-file rows, and, after commit, the bytes and their cached previews (client account
+    deletion, personal data).
     Returns the number of documents erased. The caller holds the applications' row locks."""
     from django.core.files.storage import default_storage
 
     from accounts.models import StoredFile
 
-    from .models import Document
+    from .models import Document, DraftExport
 
     documents = Document.objects.filter(application_id__in=application_ids)
+    exports = DraftExport.objects.filter(application_id__in=application_ids)
     file_ids = application_file_ids(application_ids=application_ids)
     stored = list(StoredFile.objects.filter(pk__in=file_ids).only("pk", "public_id", "file"))
     documents.update(part_of=None, replaced_by=None)
     erased, _ = documents.delete()
+    exports.delete()
     StoredFile.objects.filter(pk__in=file_ids).delete()
     names = [row.file.name for row in stored]
 
