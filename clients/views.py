@@ -231,6 +231,8 @@ def _review(application):
 @client_required
 def application_detail(request, public_id):
     application = get_application_for_user(request, public_id)
+    if application.is_self_represented:  # they prepare it: the preparer's page is theirs
+        return redirect("applications:detail", public_id=application.public_id)
     grouped, documents = _review(application)
     corrections = list(
         CorrectionRequest.objects.filter(application_id=application.pk).only(
@@ -289,6 +291,8 @@ def document_image(request, public_id, document_id):
 @client_required
 def correction_new(request, public_id):
     application = get_application_for_user(request, public_id)
+    if application.is_self_represented:  # nobody else to ask: they change it themselves
+        raise WrongState()
     people = list(application.people.order_by("created_at", "id"))
     people.sort(key=lambda person: not person.is_principal)
     form = CorrectionRequestForm(
