@@ -180,6 +180,8 @@ class Drill:
     # --- steps ---------------------------------------------------------------------------
 
     def run(self) -> DrillResult:
+        if "postgresql" not in self.db["ENGINE"]:
+            raise DrillError("the drill needs PostgreSQL: set DATABASE_URL to a postgres:// URL")
         try:
             return self._run_steps()
         except psycopg.Error as error:
