@@ -1083,6 +1083,11 @@ class Submission(models.Model):
         max_length=10, choices=PackageStatus.choices, default=PackageStatus.PENDING
     )
     package_attempts = models.PositiveSmallIntegerField(default=0)
+    # The last time a render task was published (the submit, then the sweeper) and the time a
+    # render started: a second task finds the claim and stops; a claim older than the longest
+    # render belongs to a worker that died (applications/package.py).
+    package_published_at = models.DateTimeField(default=timezone.now)
+    package_claimed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ("application", "number")
