@@ -4,8 +4,9 @@ The digital forms' sections have their own walk (tests/forms_imm/test_hostile_ev
 this one covers every other page with a form: profiles, client information, email changes,
 correction requests, the support web form, sign-in and sign-up, MFA reset requests... For every
 URL name outside the admin and each persona that may use it (anonymous, A's client, A's
-representative, a representative whose profile awaits verification), the page's own form is read from its HTML (as the mass-assignment walk does),
-every text field is filled with the hostile corpus, and the form is posted. Never a 5xx; the
+representative, a representative whose profile awaits verification), the page's own form is
+read from its HTML (as the mass-assignment walk does), every text field is filled with the
+hostile corpus, and the form is posted. Never a 5xx; the
 answer page and the page it leads to show the text escaped; the page reads back escaped.
 """
 
