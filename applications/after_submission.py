@@ -173,13 +173,13 @@ def after_submission_context(application: Application) -> dict:
     from .history import processing_timeline
 
     today = timezone.localdate()
-    requests = list(application.document_requests.all())
+    requests = list(application.document_requests.select_related("document"))
     for request in requests:
         request.is_open = request_is_open(request, application)
         request.overdue = request.is_overdue(today)
     return {
         "document_requests": requests,
-        "circumstance_changes": list(application.circumstance_changes.all()),
+        "circumstance_changes": list(application.circumstance_changes.select_related("document")),
         "can_report_circumstances": circumstances_open(application),
         "timeline": processing_timeline(application, for_client=False),
     }

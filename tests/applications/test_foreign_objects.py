@@ -62,6 +62,8 @@ def kwargs_for(converters, application, person):
     }
     if "correction_id" in converters:
         values["correction_id"] = _correction(application).public_id
+    if "request_id" in converters:
+        values["request_id"] = _document_request(application).public_id
     if "document_id" in converters and not {"page"} & set(converters):
         # The image and translation views need an image document with a translation.
         values["document_id"] = image_document.public_id
@@ -81,6 +83,22 @@ def _correction(application):
         topic="other",
         message="CANARY-A correction",
         created_by=application.client.user,
+    )
+
+
+def _document_request(application):
+    """A document request staff opened on ``application`` (not open while it is a draft)."""
+    from datetime import date
+
+    from applications.models import DocumentRequest
+
+    return DocumentRequest.objects.filter(
+        application=application
+    ).first() or DocumentRequest.objects.create(
+        application=application,
+        name="CANARY-A requested document",
+        due_on=date(2099, 1, 1),
+        requested_by=application.representative.user,
     )
 
 
@@ -148,9 +166,11 @@ def test_a_missing_uuid_is_the_same_404(rep_a, world, name, converters):
 
 # Pages of a's own application that are 404 for its representative while it is a draft: the
 # signing page is the client's (tests/applications/test_signatures.py), and there is no
-# submission yet (tests/applications/test_submission.py covers them after one), nor an eCOPR.
+# submission yet (tests/applications/test_submission.py covers them after one), nor an eCOPR;
+# the uploads after submission are closed on a draft (409; tests/staff/test_after_submission.py).
 NOT_FOR_A_DRAFT_REPRESENTATIVE = {
     "sign": 404, "submission": 404, "submission_package": 404, "ecopr": 404,
+    "requested_document_upload": 409, "circumstance_report": 409,
 }  # fmt: skip
 
 

@@ -349,3 +349,22 @@ def test_the_full_history_page_names_staff_as_ircc_staff(processed, rep_a):
     html = rep_a.get(reverse("applications:history", args=[processed.public_id])).content.decode()
     assert "IRCC staff" in html and "officer.secret" not in html
     assert "Requested document uploaded" in html and "Change of circumstances reported" in html
+
+
+def test_the_client_sees_the_uploads_after_submission_read_only(processed):
+    from tests.conftest import signed_in
+
+    client = signed_in(processed.client.user)
+    html = client.get(reverse("clients:application", args=[processed.public_id])).content.decode()
+    assert "Requested by IRCC after submission" in html and "Change of circumstances" in html
+    request = processed.document_requests.get()
+    preview = reverse(
+        "clients:document_preview", args=[processed.public_id, request.document.public_id]
+    )
+    assert preview in html
+    assert client.get(preview).status_code == 200
+    # Nothing to upload for the client: the representative's pages are 404 to them.
+    upload = reverse(
+        "applications:requested_document_upload", args=[processed.public_id, request.public_id]
+    )
+    assert client.get(upload).status_code == 404

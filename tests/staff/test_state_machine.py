@@ -1,24 +1,40 @@
-"""Random sequences of staff and representative actions keep the workflow's invariants."""
+"""Random sequences of staff and representative actions (including the uploads allowed after
+submission) keep the workflow's invariants."""
 
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
 from accounts.errors import DomainError
-from applications import staff
-from applications.models import Application, ApplicationEvent, ReturnReason, StaffDecision
+from applications import after_submission, staff
+from applications.models import (
+    Application,
+    ApplicationEvent,
+    CircumstanceChange,
+    ReturnReason,
+    StaffDecision,
+)
 from applications.services import person_update
+from applications.uploads import upload_check
 from tests import factories
+from tests.corpus import make_uploads
 from tests.staff.helpers import OFFICER, SUPERVISOR, make_staff_in
 
 pytestmark = pytest.mark.django_db
 DECISIONS = (StaffDecision.Kind.APPROVED, StaffDecision.Kind.REFUSED)
 ANY_REASONS = st.lists(st.sampled_from([code for code, _label in ReturnReason.choices]), max_size=3)
+
+PDF = make_uploads.good_pdf()
+
+
+def _checked():
+    return upload_check(SimpleUploadedFile("letter.pdf", PDF), allowed_kinds={"pdf"})
 
 
 class StaffWorkflow(RuleBasedStateMachine):
@@ -88,6 +104,48 @@ class StaffWorkflow(RuleBasedStateMachine):
         except DomainError:
             assert before not in staff.DOCUMENT_REQUEST_STATUSES
             return
+        self.events += 1
+        self.application.refresh_from_db()
+        assert self.application.status == before
+
+    @rule()
+    def answer_a_request(self):
+        request = self.application.document_requests.filter(fulfilled_at__isnull=True).first()
+        if request is None:
+            return
+        before = self.application.status
+        try:
+            after_submission.document_request_fulfil(
+                application=self.application,
+                request=request,
+                checked=_checked(),
+                details={},
+                actor=self.actors["representative"],
+            )
+        except DomainError:
+            assert before not in staff.DOCUMENT_REQUEST_STATUSES
+            return
+        assert before in staff.DOCUMENT_REQUEST_STATUSES
+        self.events += 1
+        self.application.refresh_from_db()
+        assert self.application.status == before
+
+    @rule(kind=st.sampled_from(CircumstanceChange.Kind.values))
+    def report_a_change_of_circumstances(self, kind):
+        before = self.application.status
+        try:
+            after_submission.circumstance_change_report(
+                application=self.application,
+                kind=kind,
+                note="",
+                checked=_checked(),
+                details={},
+                actor=self.actors["representative"],
+            )
+        except DomainError:
+            assert before not in after_submission.CIRCUMSTANCE_STATUSES
+            return
+        assert before in staff.STAFF_STATUSES
         self.events += 1
         self.application.refresh_from_db()
         assert self.application.status == before
