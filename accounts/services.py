@@ -428,13 +428,14 @@ def mfa_reset_refuse(*, reset, actor):
 
 
 @transaction.atomic
-def outbox_erase(*, to: str, key_markers: list[str], replacement: str) -> int:
-    """Erase the outbox rows sent or queued to ``to``, or whose key names one of
-    ``key_markers`` (a deleted person's IDs): address replaced, subject and bodies emptied,
-    and anything not sent yet is never sent. Returns how many rows were erased."""
+def outbox_erase(*, to: str | None, key_markers: list[str], replacement: str) -> int:
+    """Erase the outbox rows sent or queued to ``to`` (None: no address), or whose key names
+    one of ``key_markers`` (a deleted person's or application's IDs): address replaced,
+    subject and bodies emptied, and anything not sent yet is never sent. Returns how many rows
+    were erased."""
     from django.db.models import Q
 
-    match = Q(to__iexact=to)
+    match = Q(to__iexact=to) if to else Q(pk__in=[])
     for marker in key_markers:
         match |= Q(key__contains=marker)
     rows = OutboxEmail.objects.filter(match)

@@ -23,7 +23,7 @@ from .pr_confirmation import ecopr_issued
 
 def _confirmation(confirmation_id: int) -> PRConfirmation:
     return PRConfirmation.objects.select_related(
-        "application__program", "person", "confirmed_by"
+        "application__program", "application__client__user", "person", "confirmed_by"
     ).get(pk=confirmation_id)
 
 
@@ -104,7 +104,7 @@ def ecopr_build(*, confirmation_id: int) -> str:
         uploaded_by=confirmation.confirmed_by,
         purpose="ecopr",
     )
-    if not ecopr_issued(confirmation.pk, stored):
+    if not ecopr_issued(confirmation, stored):
         StoredFile.objects.filter(pk=stored.pk).delete()
         return "exists"
     return "rendered"

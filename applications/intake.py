@@ -27,6 +27,7 @@ from accounts.errors import DomainError, WrongState
 from accounts.services import audit_record, email_send
 
 from .models import Application, IntakeChange, Program, ProgramIntake
+from .preparer import preparer_email_send
 
 State = ProgramIntake.State
 PERMISSION = "applications.manage_intake"
@@ -111,7 +112,30 @@ def _warn_representatives(change: IntakeChange, program: Program) -> int:
             key=f"intake-stopped:{change.pk}:{representative_id}",
             language=language or None,
         )
-    return len(rows)
+    # Individuals preparing their own application (issue 10) are warned the same way, once.
+    individuals = (
+        _drafts(program.pk)
+        .filter(representative__isnull=True)
+        .select_related("client__user", "principal_applicant")
+        .order_by("client_id", "pk")
+    )
+    warned = set()
+    for application in individuals:
+        if application.client_id in warned:
+            continue
+        warned.add(application.client_id)
+        preparer_email_send(
+            application,
+            template="intake_stopped",
+            context={
+                "state": change.new_state,
+                "drafts": 1,
+                "program_name_en": program.name_en,
+                "program_name_fr": program.name_fr,
+            },
+            key=f"intake-stopped:{change.pk}:client-{application.client_id}",
+        )
+    return len(rows) + len(warned)
 
 
 @transaction.atomic
@@ -148,7 +172,11 @@ def program_intake_change(
         change.representatives_warned = _warn_representatives(change, program)
         change.save(update_fields=["representatives_warned"])
     audit_record(
-        actor=actor, action="program.intake_changed", reason=f"{old_state}->{state}", ip=ip
+        actor=actor,
+        action="program.intake_changed",
+        obj=program,
+        reason=f"{old_state}->{state}",
+        ip=ip,
     )
     return change
 

@@ -23,22 +23,26 @@ from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from accounts.models import StoredFile
+from accounts.queue import publish_after_commit
 from forms_imm.sections import FORMS, section_rows, sections_for
 from forms_imm.spec import SectionContext
 
-from .models import ApplicationEvent, SignatureEvent, Submission
+from .models import ApplicationEvent, DraftExport, SignatureEvent, Submission
 
 logger = logging.getLogger(__name__)
 BASE_URL = "https://package.invalid/"
 PACKAGE_FOLDER = "submission-packages"
 PART_SUFFIX = ".part"
-# Longer than a render may take (CELERY_TASK_TIME_LIMIT): the submit's own task has run or
-# died by then, and a ``.part`` file this old is an orphan.
-PACKAGE_REPUBLISH_AFTER = timedelta(minutes=5)
+# A published task not started after this is published again (the sweep runs every minute).
+PACKAGE_REPUBLISH_AFTER = timedelta(seconds=60)
+# Longer than a render may take (CELERY_TASK_TIME_LIMIT, 180 s): a claim or a ``.part`` file
+# this old belongs to a worker that died.
+PACKAGE_RENDER_STALE = timedelta(minutes=5)
 PACKAGE_SWEEP_BATCH = 100
 
 
@@ -173,16 +177,116 @@ def draft_render(application) -> bytes:
     return pdf_render(draft_html(application))
 
 
+# A second click while an export is being prepared shows that export instead of queuing another.
+DRAFT_EXPORT_REUSE = timedelta(minutes=5)
+DRAFT_EXPORT_MAX_ATTEMPTS = 8
+
+
+def draft_export_request(*, application, actor, language: str) -> DraftExport:
+    """Queue a PDF of the draft ``application`` (the caller's door checked access) on the pdf
+    queue; the row says it is pending until the file is stored."""
+    from .tasks import draft_export_pdf_task
+
+    with transaction.atomic():
+        recent = (
+            DraftExport.objects.filter(
+                application=application,
+                requested_by=actor,
+                file__isnull=True,
+                requested_at__gte=timezone.now() - DRAFT_EXPORT_REUSE,
+            )
+            .order_by("-requested_at")
+            .first()
+        )
+        if recent is not None:
+            return recent
+        export = DraftExport.objects.create(
+            application=application, requested_by=actor, language=language
+        )
+        publish_after_commit(draft_export_pdf_task, export.pk)
+    return export
+
+
+def draft_export_build(*, export_id: int) -> str:
+    """Render and store one draft export (idempotent: a stored file is kept)."""
+    export = DraftExport.objects.select_related(
+        "application__program__intake", "application__principal_applicant"
+    ).get(pk=export_id)
+    if export.file_id is not None:
+        return "exists"
+    DraftExport.objects.filter(pk=export.pk).update(attempts=export.attempts + 1)
+    with translation.override(export.language):
+        content = draft_render(export.application)
+    name = pdf_file_write(f"draft-exports/{export.public_id}.pdf", content)
+    with transaction.atomic():
+        locked = DraftExport.objects.select_for_update().get(pk=export.pk)
+        if locked.file_id is not None:
+            return "exists"
+        stored = _stored_pdf(
+            name,
+            content,
+            display_name=f"draft-{timezone.localdate(export.requested_at):%Y-%m-%d}.pdf",
+            uploaded_by=export.requested_by,
+            purpose="draft_export",
+        )
+        DraftExport.objects.filter(pk=export.pk).update(
+            file=stored, status=DraftExport.Status.READY
+        )
+    return "rendered"
+
+
+def draft_export_failed(*, export_id: int) -> None:
+    DraftExport.objects.filter(pk=export_id, file__isnull=True).update(
+        status=DraftExport.Status.FAILED
+    )
+
+
+def pending_draft_exports() -> list[int]:
+    """Draft exports still without a file, oldest first (the sweeper publishes them again);
+    a minute's grace leaves the first attempt to its own task."""
+    cutoff = timezone.now() - timedelta(minutes=1)
+    return list(
+        DraftExport.objects.filter(
+            file__isnull=True, requested_at__lt=cutoff, attempts__lt=DRAFT_EXPORT_MAX_ATTEMPTS
+        )
+        .order_by("requested_at")
+        .values_list("pk", flat=True)[:100]
+    )
+
+
 def submission_package_build(*, submission_id: int) -> str:
-    """Render and store one submission's package (idempotent: a ready package is kept)."""
+    """Render and store one submission's package, once.
+
+    The render is claimed first with a conditional UPDATE, so a duplicate task (the sweeper
+    republishing, a redelivered message) stops at once while another render runs; a claim
+    older than ``PACKAGE_RENDER_STALE`` belonged to a worker that died. Returns "rendered",
+    "exists" (a package is stored already) or "busy"."""
     submission = Submission.objects.select_related(
         "application__program", "application__principal_applicant", "application__client__user"
     ).get(pk=submission_id)
     if submission.package_id is not None:
         return "exists"
-    Submission.objects.filter(pk=submission.pk).update(
-        package_attempts=submission.package_attempts + 1
+    claimed_at = timezone.now()
+    claimed = (
+        Submission.objects.filter(pk=submission.pk, package__isnull=True)
+        .filter(
+            Q(package_claimed_at__isnull=True)
+            | Q(package_claimed_at__lt=claimed_at - PACKAGE_RENDER_STALE)
+        )
+        .update(package_claimed_at=claimed_at, package_attempts=F("package_attempts") + 1)
     )
+    if not claimed:
+        return "busy"  # another task is rendering it (or has just stored it)
+    try:
+        return _build(submission)
+    except BaseException:
+        Submission.objects.filter(pk=submission.pk, package_claimed_at=claimed_at).update(
+            package_claimed_at=None
+        )
+        raise
+
+
+def _build(submission: Submission) -> str:
     content = package_render(submission)
     digest = hashlib.sha256(content).hexdigest()
     name = package_name(submission)
@@ -243,6 +347,19 @@ def pdf_file_write(name: str, content: bytes) -> str:
     return name
 
 
+def _stored_pdf(name: str, content: bytes, *, display_name: str, uploaded_by, purpose: str):
+    """The ``StoredFile`` row of a PDF already written under ``name`` by ``pdf_file_write``."""
+    return StoredFile.objects.create(
+        file=name,
+        kind="pdf",
+        sha256=hashlib.sha256(content).hexdigest(),
+        size=len(content),
+        display_name=display_name,
+        uploaded_by=uploaded_by,
+        purpose=purpose,
+    )
+
+
 def package_name(submission: Submission) -> str:
     """Where a submission's package is stored: one name per submission and manifest."""
     return f"{PACKAGE_FOLDER}/{submission.public_id}-{submission.manifest_sha256[:16]}.pdf"
@@ -267,17 +384,23 @@ def _write_temporary(target: Path, content: bytes) -> Path:
 
 def submission_package_failed(*, submission_id: int) -> None:
     Submission.objects.filter(pk=submission_id, package__isnull=True).update(
-        package_status=Submission.PackageStatus.FAILED
+        package_status=Submission.PackageStatus.FAILED, package_claimed_at=None
     )
 
 
 def pending_packages() -> list[int]:
-    """Submissions whose package is still missing and whose own task has had its chance
-    (submitted more than ``PACKAGE_REPUBLISH_AFTER`` ago): the sweeper publishes them again."""
-    cutoff = timezone.now() - PACKAGE_REPUBLISH_AFTER
+    """Submissions still without a package, whose last task was published more than
+    ``PACKAGE_REPUBLISH_AFTER`` ago and that no live render has claimed: the sweeper
+    publishes them again."""
+    now = timezone.now()
     return list(
-        Submission.objects.filter(package__isnull=True, submitted_at__lte=cutoff)
-        .order_by("submitted_at", "pk")
+        Submission.objects.filter(
+            Q(package_claimed_at__isnull=True)
+            | Q(package_claimed_at__lt=now - PACKAGE_RENDER_STALE),
+            package__isnull=True,
+            package_published_at__lte=now - PACKAGE_REPUBLISH_AFTER,
+        )
+        .order_by("package_published_at", "pk")
         .values_list("pk", flat=True)[:PACKAGE_SWEEP_BATCH]
     )
 
@@ -301,6 +424,8 @@ def package_sweep() -> list[int]:
             logger.warning("package sweep: broker unreachable", extra={"object_id": submission_id})
             break
         published.append(submission_id)
+    if published:
+        Submission.objects.filter(pk__in=published).update(package_published_at=timezone.now())
     return published
 
 
@@ -312,7 +437,7 @@ def _remove_orphaned_parts() -> None:
         return
     if not folder.is_dir():
         return
-    cutoff = timezone.now().timestamp() - PACKAGE_REPUBLISH_AFTER.total_seconds()
+    cutoff = timezone.now().timestamp() - PACKAGE_RENDER_STALE.total_seconds()
     for part in folder.glob(f"*{PART_SUFFIX}"):
         try:
             if part.stat().st_mtime < cutoff:

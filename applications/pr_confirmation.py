@@ -85,20 +85,23 @@ def _lock(confirmation: PRConfirmation) -> PRConfirmation:
     )
 
 
-def _move(confirmation: PRConfirmation, *, to: str, actor, action: str, at) -> None:
+# The history row each move writes.
+ACTION_OF = {
+    State.SUBMITTED: ApplicationEvent.Action.PR_SENT,
+    State.PHOTO_REJECTED: ApplicationEvent.Action.PR_PHOTO_REJECTED,
+    State.PHOTO_ACCEPTED: ApplicationEvent.Action.PR_PHOTO_ACCEPTED,
+    State.CONFIRMED: ApplicationEvent.Action.PR_CONFIRMED,
+}
+
+
+def _move(confirmation: PRConfirmation, *, to: str, actor, at) -> None:
     """Move ``confirmation`` (locked) to ``to`` if TRANSITIONS allows it, with its history row."""
     if to not in PRConfirmation.TRANSITIONS[confirmation.state]:
         raise WrongState()
     confirmation.state = to
     confirmation.save()
-    _event(
-        confirmation.application,
-        action,
-        actor=actor,
-        at=at,
-        person=confirmation.person,
-        reason=to,
-    )
+    application = confirmation.application
+    _event(application, ACTION_OF[to], actor=actor, at=at, person=confirmation.person)
 
 
 def _ensure_client(confirmation: PRConfirmation, actor) -> None:
@@ -114,20 +117,27 @@ def _ensure_staff(actor) -> None:
         raise PermissionDenied
 
 
-def _email_client(confirmation: PRConfirmation, *, kind: str, key: str) -> None:
+def _email(confirmation: PRConfirmation, *, kind: str, key: str, representative=False) -> None:
+    """Email the client (or whoever prepares the application: the representative, or the
+    individual themself) about one person's confirmation: no details, they are read in the
+    portal."""
+    from .preparer import preparer_email_send
+
     application = confirmation.application
-    client = application.client
+    context = {
+        "person": confirmation.person.full_name,
+        "kind": kind,
+        "application_number": application.application_number or "",
+    }
+    if representative:
+        preparer_email_send(application, template="pr_update", context=context, key=key)
+        return
     email_send(
-        to=client.user.email,
+        to=application.client.user.email,
         template="pr_update",
-        context={
-            "name": application.client_name,
-            "person": confirmation.person.full_name,
-            "kind": kind,
-            "application_number": application.application_number or "",
-        },
+        context={**context, "name": application.client_name},
         key=key,
-        language=client_services.client_language(client),
+        language=client_services.client_language(application.client),
     )
 
 
@@ -166,13 +176,7 @@ def pr_confirmation_send(
         setattr(confirmation, name, address.get(name, ""))
     confirmation.submitted_at = now
     confirmation.rejection_reason = ""
-    _move(
-        confirmation,
-        to=State.SUBMITTED,
-        actor=actor,
-        action=ApplicationEvent.Action.PR_SENT,
-        at=now,
-    )
+    _move(confirmation, to=State.SUBMITTED, actor=actor, at=now)
     audit_record(actor=actor, action="pr_confirmation.sent", obj=confirmation, ip=ip)
     return confirmation
 
@@ -192,23 +196,11 @@ def pr_photo_review(
     confirmation.reviewed_by = actor
     confirmation.reviewed_at = now
     if accept:
-        _move(
-            confirmation,
-            to=State.PHOTO_ACCEPTED,
-            actor=actor,
-            action=ApplicationEvent.Action.PR_PHOTO_ACCEPTED,
-            at=now,
-        )
+        _move(confirmation, to=State.PHOTO_ACCEPTED, actor=actor, at=now)
     else:
         confirmation.rejection_reason = reason
-        _move(
-            confirmation,
-            to=State.PHOTO_REJECTED,
-            actor=actor,
-            action=ApplicationEvent.Action.PR_PHOTO_REJECTED,
-            at=now,
-        )
-        _email_client(
+        _move(confirmation, to=State.PHOTO_REJECTED, actor=actor, at=now)
+        _email(
             confirmation,
             kind="photo_rejected",
             key=f"pr-photo-rejected:{confirmation.public_id}:{now.isoformat()}",
@@ -230,13 +222,7 @@ def pr_confirm(*, confirmation: PRConfirmation, actor, ip: str | None = None) ->
     confirmation.confirmed_by = actor
     confirmation.confirmed_at = now
     confirmation.landed_on = timezone.localdate(now)
-    _move(
-        confirmation,
-        to=State.CONFIRMED,
-        actor=actor,
-        action=ApplicationEvent.Action.PR_CONFIRMED,
-        at=now,
-    )
+    _move(confirmation, to=State.CONFIRMED, actor=actor, at=now)
     audit_record(actor=actor, action="pr_confirmation.confirmed", obj=confirmation, ip=ip)
     confirmation_id = confirmation.pk
     transaction.on_commit(
@@ -245,25 +231,22 @@ def pr_confirm(*, confirmation: PRConfirmation, actor, ip: str | None = None) ->
     return confirmation
 
 
-def ecopr_issued(confirmation_id: int, stored_file) -> bool:
+@transaction.atomic
+def ecopr_issued(confirmation: PRConfirmation, stored_file) -> bool:
     """Attach the rendered eCOPR (called by applications.ecopr once the file is written), write
     the history row and email the client. False when another attempt got there first."""
-    with transaction.atomic():
-        confirmation = _lock(PRConfirmation(pk=confirmation_id))
-        if confirmation.ecopr_id is not None or confirmation.state != State.CONFIRMED:
-            return False
-        now = timezone.now()
-        confirmation.ecopr = stored_file
-        confirmation.ecopr_issued_at = now
-        confirmation.save(update_fields=["ecopr", "ecopr_issued_at"])
-        _event(
-            confirmation.application,
-            ApplicationEvent.Action.ECOPR_ISSUED,
-            actor=None,
-            at=now,
-            person=confirmation.person,
-        )
-        _email_client(confirmation, kind="ecopr_issued", key=f"ecopr:{confirmation.public_id}")
+    now = timezone.now()
+    # One conditional update: only a confirmed person without an eCOPR gets this one.
+    attached = PRConfirmation.objects.filter(
+        pk=confirmation.pk, state=State.CONFIRMED, ecopr__isnull=True
+    ).update(ecopr=stored_file, ecopr_issued_at=now)
+    if not attached:
+        return False
+    confirmation.ecopr, confirmation.ecopr_issued_at = stored_file, now
+    action = ApplicationEvent.Action.ECOPR_ISSUED
+    person = confirmation.person
+    _event(confirmation.application, action, actor=None, at=now, person=person)
+    _email(confirmation, kind="ecopr_issued", key=f"ecopr:{confirmation.public_id}")
     return True
 
 
@@ -287,26 +270,11 @@ def ecopr_error_report(
         reported_by=actor,
         reported_at=now,
     )
-    application = confirmation.application
-    _event(
-        application,
-        ApplicationEvent.Action.ECOPR_ERROR_REPORTED,
-        actor=actor,
-        at=now,
-        person=confirmation.person,
-        reason=field,
-    )
-    from .preparer import preparer_email_send
-
-    preparer_email_send(
-        application,
-        template="pr_update",
-        context={
-            "person": confirmation.person.full_name,
-            "kind": "ecopr_error",
-            "application_number": application.application_number or "",
-        },
-        key=f"ecopr-error:{report.public_id}",
+    action = ApplicationEvent.Action.ECOPR_ERROR_REPORTED
+    person = confirmation.person
+    _event(confirmation.application, action, actor=actor, at=now, person=person, reason=field)
+    _email(
+        confirmation, kind="ecopr_error", key=f"ecopr-error:{report.public_id}", representative=True
     )
     audit_record(actor=actor, action="ecopr.error_reported", obj=confirmation, ip=ip)
     return report
@@ -314,7 +282,10 @@ def ecopr_error_report(
 
 def confirmations_for(application: Application) -> list[PRConfirmation]:
     """The application's confirmations, the PA first, with the person, in one query (the
-    client's and the representative's application pages)."""
+    client's and the representative's application pages). None before approval, without a
+    query."""
+    if application.status != Application.Status.APPROVED:
+        return []
     confirmations = list(
         PRConfirmation.objects.filter(application_id=application.pk)
         .select_related("person")

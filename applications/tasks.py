@@ -87,3 +87,34 @@ def ecopr_sweep_task() -> int:
     for confirmation_id in pending:
         ecopr_render_pdf_task.apply_async(args=(confirmation_id,), retry=False)
     return len(pending)
+
+
+@shared_task(
+    name="applications.tasks.draft_export_pdf_task",
+    bind=True,
+    acks_late=True,
+    max_retries=5,
+    default_retry_delay=30,
+    soft_time_limit=120,
+    time_limit=150,
+)
+def draft_export_pdf_task(self, export_id: int) -> str:
+    """Render and store a "Download draft as PDF" request (the pdf queue); retried on failure."""
+    from .package import draft_export_build, draft_export_failed
+
+    try:
+        return draft_export_build(export_id=export_id)
+    except Exception as error:
+        draft_export_failed(export_id=export_id)
+        raise self.retry(exc=error) from error
+
+
+@shared_task(name="applications.tasks.draft_export_sweep_task")
+def draft_export_sweep_task() -> int:
+    """Publish again the draft exports still without a file (a lost task or a dead worker)."""
+    from .package import pending_draft_exports
+
+    pending = pending_draft_exports()
+    for export_id in pending:
+        draft_export_pdf_task.apply_async(args=(export_id,), retry=False)
+    return len(pending)

@@ -731,18 +731,6 @@ def _request_meta(request) -> dict:
     return {"ip": ip, "request_id": request_id}
 
 
-def download_headers(response, *, download_name: str, kind: str):
-    """Attachment only, never rendered inline: ``nosniff``, a ``sandbox`` CSP and
-    ``no-store`` (every download of the portal)."""
-    response["Content-Disposition"] = content_disposition(
-        download_name, extension=KINDS[kind].extensions[0]
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox"
-    response["Cache-Control"] = "no-store"
-    return response
-
-
 def stored_file_response(
     stored_file: StoredFile, *, download_name: str, request=None, actor=None
 ) -> FileResponse:
@@ -755,7 +743,12 @@ def stored_file_response(
     response = FileResponse(
         stored_file.file.open("rb"), as_attachment=True, content_type=kind.content_type
     )
-    download_headers(response, download_name=download_name, kind=stored_file.kind)
+    response["Content-Disposition"] = content_disposition(
+        download_name, extension=kind.extensions[0]
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    response["Cache-Control"] = "no-store"
     if actor is None and request is not None:
         actor = request.user
     audit_record(actor=actor, action="file.downloaded", obj=stored_file, **_request_meta(request))

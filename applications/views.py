@@ -4,9 +4,9 @@ import uuid
 
 from django.contrib import messages
 from django.db.models import Q, Subquery
-from django.http import HttpResponse, QueryDict
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -22,6 +22,7 @@ from .access import (
     preparer_required,
     representative_required,
 )
+from .after_submission import after_submission_context
 from .forms import (
     ApplicationCopyForm,
     ApplicationCreateForm,
@@ -33,12 +34,12 @@ from .forms import (
     open_programs,
 )
 from .intake import is_stopped, stopped_programs, with_stopped_drafts
-from .models import Application, Person, Program
+from .models import Application, DraftExport, Person, Program
 from .pr_confirmation import confirmations_for
 from .signatures import required_signatures
 from .submission import application_reopen
 from .tasks_list import application_task_list, progress
-from .uploads import download_headers
+from .uploads import stored_file_response
 
 PAGE_SIZE = 25
 # sort option -> (ordering key, descending)
@@ -210,7 +211,7 @@ def detail(request, public_id):
             ),
             "signatures": signatures,
             "staff_return": staff.latest_return(application),
-            "document_requests": list(application.document_requests.all()),
+            **after_submission_context(application),
             "can_withdraw": staff.can_withdraw(application),
             "program_stopped": is_stopped(application),
             "pr_confirmations": confirmations_for(application),
@@ -218,22 +219,50 @@ def detail(request, public_id):
     )
 
 
-@require_safe
+def _latest_export(application) -> DraftExport | None:
+    return (
+        DraftExport.objects.filter(application=application)
+        .select_related("file")
+        .order_by("-requested_at", "-id")
+        .first()
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
 @representative_required
 def draft_pdf(request, public_id):
-    """The draft as a PDF, every page marked "draft, not submitted" (rendered in the request:
-    a few pages, under a second; the package of a submission goes to the pdf queue)."""
+    """The draft as a PDF: a POST queues it on the pdf queue (never rendered in a web
+    worker), the page shows whether it is ready and links to the file."""
     application = get_application_for_user(request, public_id, write=True)
     ensure_editable(application)
-    response = HttpResponse(package.draft_render(application), content_type="application/pdf")
+    if request.method == "POST":
+        package.draft_export_request(
+            application=application, actor=request.user, language=get_language() or "en"
+        )
+        return redirect("applications:draft_pdf", public_id=application.public_id)
+    return render(
+        request,
+        "applications/draft_pdf.html",
+        {"application": application, "export": _latest_export(application)},
+    )
+
+
+@require_safe
+@representative_required
+def draft_pdf_download(request, public_id):
+    application = get_application_for_user(request, public_id, write=True)
+    ensure_editable(application)
+    export = _latest_export(application)
+    if export is None or export.file is None:
+        raise Http404
     audit_record(
         actor=request.user,
         action="application.draft_downloaded",
         obj=application,
         ip=_client_ip(request),
     )
-    return download_headers(
-        response, download_name=f"draft-{timezone.localdate():%Y-%m-%d}", kind="pdf"
+    return stored_file_response(
+        export.file, download_name=export.file.display_name, request=request
     )
 
 

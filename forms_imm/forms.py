@@ -216,6 +216,12 @@ class SectionForm(forms.Form):
 
     form_key = ""
     fieldsets: tuple[Fieldset, ...] = ()
+    # Fields that apply only for some answers to another question of the same form, as
+    # ``{field: (question, (answers that show it))}``, answers as the browser posts them
+    # ("True" for yes, "on" for a ticked checkbox, a choice's code). With JavaScript the page
+    # hides such a field while the answer is another one (static/js/conditional_fields.js);
+    # without it every field shows. The strict rules stay in ``clean_strict()``.
+    shown_when: dict[str, tuple[str, tuple[str, ...]]] = {}
     required_fields: tuple[str, ...] = ()
     use_required_attribute = False
     strict = False

@@ -52,6 +52,7 @@ from .validators import (
 
 FORM = "imm0008"
 CANADA = "CA"
+QUEBEC = "QC"
 CHOOSE = _("Choose one")
 
 ENGLISH_FRENCH_INTERVIEW = {"001", "002"}
@@ -244,6 +245,11 @@ class ApplicationEditForm(SectionForm):
         help_text=_("Quebec only, once the certificate is issued."),
     )
 
+    shown_when = {
+        "interview_language_other": ("interview_language", (OTHER_LANGUAGE,)),
+        "csq_applied_date": ("intended_province", (QUEBEC,)),
+        "csq_number": ("intended_province", (QUEBEC,)),
+    }
     fieldsets = (
         Fieldset(
             _("Language"),
@@ -286,7 +292,7 @@ class ApplicationSubmitForm(StrictMixin, ApplicationEditForm):
                 "city_not_in_province",
             )
         if (
-            province == "QC"
+            province == QUEBEC
             and not cleaned.get("csq_number")
             and not cleaned.get("csq_applied_date")
         ):
@@ -350,6 +356,15 @@ class PersonalEditForm(SectionForm):
         )
     )
 
+    shown_when = {
+        "other_family_name": ("other_name_used", ("True",)),
+        "other_given_names": ("other_name_used", ("True",)),
+        "residence_other_status": ("residence_status", (RESIDENCE_OTHER,)),
+        "residence_from": ("residence_status", tuple(sorted(TEMPORARY_STATUSES))),
+        "residence_to": ("residence_status", tuple(sorted(TEMPORARY_STATUSES))),
+        "last_entry_date": ("residence_country", (CANADA,)),
+        "last_entry_place": ("residence_country", (CANADA,)),
+    }
     fieldsets = (
         Fieldset(
             _("Other name used"), ["other_name_used", "other_family_name", "other_given_names"]
@@ -489,6 +504,16 @@ MARITAL_PROFILE = (
 )
 
 
+PREVIOUS_PARTNER = (
+    "previous_family_name",
+    "previous_given_names",
+    "previous_date_of_birth",
+    "previous_type",
+    "previous_from",
+    "previous_to",
+)
+
+
 class MaritalEditForm(SectionForm):
     form_key = FORM
 
@@ -511,19 +536,12 @@ class MaritalEditForm(SectionForm):
     previous_from = FullDateField(label=_("Relationship from"))
     previous_to = FullDateField(label=_("Relationship to"))
 
+    shown_when = {name: ("previously_partnered", ("True",)) for name in PREVIOUS_PARTNER}
     fieldsets = (
         Fieldset(_("Current relationship"), ["marriage_date"]),
         Fieldset(
             _("Previous marriage or common-law relationship"),
-            [
-                "previously_partnered",
-                "previous_family_name",
-                "previous_given_names",
-                "previous_date_of_birth",
-                "previous_type",
-                "previous_from",
-                "previous_to",
-            ],
+            ["previously_partnered", *PREVIOUS_PARTNER],
         ),
     )
 
@@ -674,6 +692,11 @@ def _document_fields(limit: str) -> dict:
         "country": country_field(label=_("Country or territory of issue")),
         "issue_date": FullDateField(label=_("Issue date")),
         "expiry_date": FullDateField(label=_("Expiry date"), past_only=False),
+        # The document's details apply once the person says they have one.
+        "shown_when": {
+            name: ("has_document", ("True",))
+            for name in ("number", "country", "issue_date", "expiry_date")
+        },
     }
 
 

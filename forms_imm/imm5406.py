@@ -300,6 +300,12 @@ class FamilyEditForm(SectionForm):
     locals().update({f"spouse_{k}": v for k, v in member_fields().items()})
     locals().update({f"mother_{k}": v for k, v in member_fields().items()})
     locals().update({f"father_{k}": v for k, v in member_fields().items()})
+    # The date and place of death apply to someone ticked "Deceased".
+    shown_when = {
+        f"{who}_{name}": (f"{who}_deceased", ("on",))
+        for who in ("spouse", "mother", "father")
+        for name in ("death_date", "death_place")
+    }
 
     fieldsets = (
         Fieldset(

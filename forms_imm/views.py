@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from applications.access import ensure_editable, get_application_for_user, preparer_required
+from applications.intake import is_stopped
 
 from . import services
 from .forms import stored_to_post
@@ -66,7 +67,13 @@ def overview(request, public_id):
     return render(
         request,
         "forms_imm/forms_overview.html",
-        {"application": application, "people": grouped},
+        {
+            "application": application,
+            "people": grouped,
+            # The preparer's banner for a draft in a paused or closed program.
+            "program_stopped": is_stopped(application)
+            and application.preparer_user_id == request.user.pk,
+        },
     )
 
 

@@ -34,17 +34,27 @@ app.conf.beat_schedule = {
         "options": {"expires": 55},
     },
     # Packages whose render task was lost (Redis down at submit) or whose worker was killed.
-    # Less often than a render can take, so a slow render is not published twice in a row.
     "submission_package_sweep_task": {
         "task": "applications.tasks.submission_package_sweep_task",
-        "schedule": 300.0,
-        "options": {"expires": 290},
+        "schedule": 60.0,
+        "options": {"expires": 55},
     },
     # eCOPRs of confirmed people whose render was lost are published again.
     "ecopr_sweep_task": {
         "task": "applications.tasks.ecopr_sweep_task",
         "schedule": 300.0,
         "options": {"expires": 290},
+    },
+    # "Download draft as PDF" requests whose task was lost are published again.
+    "draft_export_sweep_task": {
+        "task": "applications.tasks.draft_export_sweep_task",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    # Abandoned drafts: warn their representatives, then remove them (retention.services).
+    "retention_run_task": {
+        "task": "retention.tasks.retention_run_task",
+        "schedule": crontab(hour=4, minute=23),
     },
 }
 app.autodiscover_tasks()

@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "applications",
     "forms_imm",
     "support",
+    "retention",
 ]
 
 MIDDLEWARE = [
@@ -435,5 +436,9 @@ CLIENT_TEMPORARY_PASSWORD_RESENDS_PER_DAY = env_int("CLIENT_TEMPORARY_PASSWORD_R
 # Correction requests a client may send per application in 24 hours (clients.services).
 CLIENT_CORRECTION_REQUESTS_PER_DAY = env_int("CLIENT_CORRECTION_REQUESTS_PER_DAY", 5)
 APPLICATION_TURNS_ADULT_WARNING_DAYS = env_int("APPLICATION_TURNS_ADULT_WARNING_DAYS", 180)
+# Abandoned drafts (retention.services): removed after this many days without a change, the
+# representative being warned at least this many days before (docs/operations.md).
+DRAFT_RETENTION_DAYS = env_int("DRAFT_RETENTION_DAYS", 180)
+DRAFT_RETENTION_WARNING_DAYS = env_int("DRAFT_RETENTION_WARNING_DAYS", 30)
 # Routes bench/ views (the trivial baseline of `make bench`); never set in production.
 BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)

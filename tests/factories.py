@@ -262,6 +262,27 @@ def make_document(
     return Document.objects.create(**values)
 
 
+def make_submission(*, application, **fields):
+    """A submission row as ``application_submit`` records it, without the gate and the forms
+    (tests/applications/test_submission.py covers those); no package yet."""
+    import hashlib
+    import uuid
+
+    from applications.models import Submission
+
+    values = {
+        "application": application,
+        "number": 1,
+        "token": uuid.uuid4(),
+        "application_number": f"F{next(_counter):09d}",
+        "submitted_by": application.representative.user,
+        "manifest": {"files": {}},
+        "manifest_sha256": hashlib.sha256(uuid.uuid4().bytes).hexdigest(),
+    }
+    values.update(fields)
+    return Submission.objects.create(**values)
+
+
 def make_support_request(*, submitted_by=None, **extra):
     """A technical issue as the web form records it (support.services.support_request_submit)."""
     from applications.models import Program

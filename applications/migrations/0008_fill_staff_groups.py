@@ -2,6 +2,8 @@
 
 from django.db import migrations
 
+from applications.migrations._groups import grant_permissions
+
 _READ_APPLICATIONS = [
     "applications.view_application",
     "applications.view_person",
@@ -34,25 +36,7 @@ ROLES = {
 
 
 def create_groups(apps, schema_editor):
-    from django.contrib.auth.management import create_permissions
-
-    # Permissions are normally created after the whole migration run; the groups need them
-    # now. Also re-run by tests.conftest.load_reference_data with the real app registry, so
-    # each app's models_module is put back as it was.
-    for app_config in apps.get_app_configs():
-        original = getattr(app_config, "models_module", None)
-        app_config.models_module = original or True
-        create_permissions(app_config, verbosity=0, apps=apps)
-        app_config.models_module = original
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, codes in ROLES.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        for code in codes:
-            app_label, codename = code.split(".")
-            group.permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
+    grant_permissions(apps, ROLES)
 
 
 def remove_groups(apps, schema_editor):

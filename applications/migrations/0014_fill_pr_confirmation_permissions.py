@@ -3,6 +3,8 @@ processing officers and supervisors review PR photos and confirm permanent resid
 
 from django.db import migrations
 
+from applications.migrations._groups import grant_permissions
+
 GRANTS = {
     "Processing officer": [
         "applications.confirm_pr",
@@ -18,24 +20,7 @@ GRANTS = {
 
 
 def grant(apps, schema_editor):
-    from django.contrib.auth.management import create_permissions
-
-    # As in 0008_fill_staff_groups: the permissions are created after the whole migration run
-    # otherwise, and the groups need them now.
-    for app_config in apps.get_app_configs():
-        original = getattr(app_config, "models_module", None)
-        app_config.models_module = original or True
-        create_permissions(app_config, verbosity=0, apps=apps)
-        app_config.models_module = original
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, codes in GRANTS.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        for code in codes:
-            app_label, codename = code.split(".")
-            group.permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
+    grant_permissions(apps, GRANTS)
 
 
 def revoke(apps, schema_editor):

@@ -89,6 +89,36 @@ def _widget_html(bound_field, extra):
     return bound_field.as_widget(attrs={k: v for k, v in extra.items() if v is not None})
 
 
+def _block_id(bound_field) -> str:
+    return f"{bound_field.auto_id}_block"
+
+
+def _shown_when_attrs(bound_field) -> dict:
+    """The wrapper's attributes when the field shows only for some answers to another
+    question (``SectionForm.shown_when``): static/js/conditional_fields.js reads them."""
+    rule = getattr(bound_field.form, "shown_when", {}).get(bound_field.name)
+    if rule is None:
+        return {}
+    controller, values = rule
+    return {
+        "id": _block_id(bound_field),
+        "data-shown-when": bound_field.form.add_prefix(controller),
+        "data-shown-values": " ".join(values),
+    }
+
+
+def _controls(bound_field, value=None) -> str | None:
+    """``aria-controls`` of a question other fields depend on: the blocks that the answer
+    ``value`` shows (a radio button), or every block it decides (a checkbox or a select)."""
+    form = bound_field.form
+    ids = [
+        _block_id(form[name])
+        for name, (controller, values) in getattr(form, "shown_when", {}).items()
+        if controller == bound_field.name and (value is None or value in values)
+    ]
+    return " ".join(ids) or None
+
+
 def _radios_html(bound_field):
     field = bound_field.field
     current = bound_field.value()
@@ -103,6 +133,7 @@ def _radios_html(bound_field):
             "id": option_id,
             "class": "form-check-input",
             "checked": current == str(value),
+            "aria-controls": _controls(bound_field, str(value)),
         }
         options.append((flatatt(attrs), option_id, label))
     return format_html_join(
@@ -134,13 +165,14 @@ def section_field(bound_field, required_names=()):
     required = _required_html(bound_field.name in required_names)
     help_html = _help_html(ids["help"], field.help_text)
     errors_html = _errors_html(ids["error"], errors)
+    shown = _shown_when_attrs(bound_field)
 
     if isinstance(widget, forms.RadioSelect):
         return format_html(
             '<fieldset class="form-field mb-3{}"{}><legend class="form-label fs-6 mb-1">{}{}'
             '</legend>{}{}<div class="d-flex flex-wrap gap-4">{}</div></fieldset>',
             " has-error" if errors else "",
-            flatatt({"aria-describedby": describedby}),
+            flatatt({"aria-describedby": describedby, **shown}),
             bound_field.label,
             required,
             help_html,
@@ -153,12 +185,14 @@ def section_field(bound_field, required_names=()):
         "class": (css + (" is-invalid" if errors else "")).strip(),
         "aria-describedby": describedby,
         "aria-invalid": "true" if errors else None,
+        "aria-controls": _controls(bound_field),
     }
     widget_html = _widget_html(bound_field, extra)
     if is_checkbox:
         return format_html(
-            '<div class="form-check form-field mb-3">{}<label class="form-check-label" for="{}">'
+            '<div class="form-check form-field mb-3"{}>{}<label class="form-check-label" for="{}">'
             "{}</label>{}{}</div>",
+            flatatt(shown),
             widget_html,
             auto_id,
             bound_field.label,
@@ -185,8 +219,9 @@ def section_field(bound_field, required_names=()):
             text,
         )
     return format_html(
-        '<div class="form-field mb-3"><label class="form-label" for="{}">{}{}</label>{}{}{}{}'
+        '<div class="form-field mb-3"{}><label class="form-label" for="{}">{}{}</label>{}{}{}{}'
         "</div>",
+        flatatt(shown),
         auto_id,
         bound_field.label,
         required,

@@ -20,13 +20,18 @@ ADDRESS = {
 }
 
 
-def approved_application(*, dependants: int = 1, client=None):
+def active_client():
+    """A client who chose their own password (the portal's pages are open to them)."""
+    return factories.make_client(user=factories.make_user(role="client"), activated=True)
+
+
+def approved_application(*, dependants: int = 1, client=None, number="F000000042"):
     """An application approved by a supervisor: the PA and ``dependants`` accompanying
     children, plus one non-accompanying child who does not become a PR."""
     application = factories.make_application(
         status=Application.Status.IN_PROCESS,
-        application_number="F000000042",
-        client=client or factories.make_client(activated=True),
+        application_number=number,
+        client=client or active_client(),
         family_name="Tremblay",
         given_names="Amina",
     )

@@ -12,7 +12,9 @@ from datetime import date
 from django.conf import settings
 from playwright.sync_api import expect
 
+from applications.models import Person, Program
 from forms_imm.periods import Month
+from tests import factories
 from tests.browser.conftest import assert_accessible
 from tests.conftest import signed_in
 
@@ -64,6 +66,35 @@ def mark_complete(page):
 def expect_complete(page):
     expect(page.get_by_test_id("section-state")).to_contain_text("Complete")
     expect(page.locator(".error-summary")).to_have_count(0)
+
+
+def make_couple(*, email, program="family_spouse_partner_child", spouse_status="01"):
+    """A representative (``email``) and an application for Marie Tremblay, born in France in
+    1980, married, with her husband Luc Tremblay (born 1979, accompanying, his profile's
+    marital status ``spouse_status``): ``(representative, application, spouse)``."""
+    rep = factories.make_representative(email=email, full_name="Rep Forms")
+    application = factories.make_application(
+        representative=rep,
+        family_name="Tremblay",
+        given_names="Marie",
+        program=Program.objects.get(code=program),
+    )
+    born_in_france = {"birth_country": "FR", "citizenship_1": "FR", "marital_status": "01"}
+    Person.objects.filter(pk=application.principal_applicant_id).update(
+        date_of_birth=date(1980, 5, 6), sex="F", correspondence_language="fr", **born_in_france
+    )
+    application.principal_applicant.refresh_from_db()
+    spouse = factories.make_person(
+        application=application,
+        relationship="10",
+        family_name="Tremblay",
+        given_names="Luc",
+        date_of_birth=date(1979, 8, 9),
+        sex="M",
+        accompanying=True,
+        **{**born_in_france, "marital_status": spouse_status},
+    )
+    return rep, application, spouse
 
 
 # --- IMM 0008 ------------------------------------------------------------------------------------

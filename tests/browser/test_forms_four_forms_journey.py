@@ -12,14 +12,11 @@ stored survives a reload. axe checks every page visited in English, and the Fren
 """
 
 import re
-from datetime import date
 
 import pytest
 from playwright.sync_api import expect
 
-from applications.models import Person, Program
 from forms_imm.models import FormSection
-from tests import factories
 from tests.browser.conftest import assert_accessible
 from tests.browser.forms_helpers import (
     JOIN,
@@ -42,6 +39,7 @@ from tests.browser.forms_helpers import (
     gap_message,
     history_rows,
     in_french,
+    make_couple,
     mark_complete,
     month,
     sign_in,
@@ -54,36 +52,8 @@ PA, SPOUSE = "Marie Tremblay", "Luc Tremblay"
 
 @pytest.fixture
 def couple(live_server):
-    rep = factories.make_representative(email="rep-four@example.test", full_name="Rep Four")
-    application = factories.make_application(
-        representative=rep,
-        family_name="Tremblay",
-        given_names="Marie",
-        # A program that asks for IMM 5562 and has no program check of its own.
-        program=Program.objects.get(code="home_support_worker_pilot"),
-    )
-    Person.objects.filter(pk=application.principal_applicant_id).update(
-        date_of_birth=date(1980, 5, 6),
-        sex="F",
-        marital_status="01",
-        birth_country="FR",
-        citizenship_1="FR",
-        correspondence_language="fr",
-    )
-    spouse = factories.make_person(
-        application=application,
-        relationship="10",
-        family_name="Tremblay",
-        given_names="Luc",
-        date_of_birth=date(1979, 8, 9),
-        marital_status="01",
-        sex="M",
-        birth_country="FR",
-        citizenship_1="FR",
-        accompanying=True,
-    )
-    application.refresh_from_db()
-    return rep, application, spouse
+    # A program that asks for IMM 5562 and has no program check of its own.
+    return make_couple(email="rep-four@example.test", program="home_support_worker_pilot")
 
 
 class Journey:

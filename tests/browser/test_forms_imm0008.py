@@ -12,17 +12,19 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from applications.models import Person
 from forms_imm.models import FormSection
 from tests import factories
 from tests.browser.forms_helpers import (
     check_both_languages,
+    expect_complete,
     fill_0008_contact,
     fill_0008_education,
     fill_0008_languages,
     fill_0008_marital,
     fill_0008_passport,
     fill_0008_personal,
+    make_couple,
+    mark_complete,
     sign_in,
     tab_to,
 )
@@ -38,32 +40,14 @@ def open_section(page, person_name, title):
 
 
 def complete(page):
-    page.get_by_role("button", name="Mark section complete").click()
-    expect(page.get_by_test_id("section-state")).to_contain_text("Complete")
-    expect(page.locator(".error-summary")).to_have_count(0)
+    mark_complete(page)
+    expect_complete(page)
 
 
 @pytest.fixture
 def family(live_server):
-    rep = factories.make_representative(email="rep-0008@example.test", full_name="Rep 0008")
-    application = factories.make_application(
-        representative=rep, family_name="Tremblay", given_names="Marie"
-    )
-    Person.objects.filter(pk=application.principal_applicant_id).update(
-        date_of_birth=date(1980, 5, 6), marital_status="01", correspondence_language="fr"
-    )
-    spouse = factories.make_person(
-        application=application,
-        relationship="10",
-        family_name="Tremblay",
-        given_names="Luc",
-        date_of_birth=date(1979, 8, 9),
-        marital_status="02",  # disagrees with the principal applicant's "married"
-        sex="M",
-        birth_country="FR",
-        citizenship_1="FR",
-        accompanying=True,
-    )
+    # The spouse's profile says single: it disagrees with the principal applicant's "married".
+    rep, application, spouse = make_couple(email="rep-0008@example.test", spouse_status="02")
     child = factories.make_person(
         application=application,
         relationship="02",

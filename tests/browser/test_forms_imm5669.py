@@ -9,14 +9,11 @@ other. axe runs on every page, in English and in French.
 """
 
 import re
-from datetime import date
 
 import pytest
 from playwright.sync_api import expect
 
-from applications.models import Person
 from forms_imm.models import FormSection
-from tests import factories
 from tests.browser.conftest import assert_accessible
 from tests.browser.forms_helpers import (
     BACKGROUND_QUESTIONS,
@@ -30,6 +27,7 @@ from tests.browser.forms_helpers import (
     gap_message,
     history_rows,
     in_french,
+    make_couple,
     mark_complete,
     month,
     sign_in,
@@ -113,21 +111,7 @@ def fill_person(page, name):
 
 @pytest.fixture
 def family(live_server):
-    rep = factories.make_representative(email="rep-forms@example.test", full_name="Rep Forms")
-    application = factories.make_application(
-        representative=rep, family_name="Tremblay", given_names="Marie"
-    )
-    Person.objects.filter(pk=application.principal_applicant_id).update(
-        date_of_birth=date(1980, 5, 6)
-    )
-    spouse = factories.make_person(
-        application=application,
-        relationship="10",
-        family_name="Tremblay",
-        given_names="Luc",
-        date_of_birth=date(1979, 8, 9),
-    )
-    return rep, application, spouse
+    return make_couple(email="rep-forms@example.test")
 
 
 def test_imm5669_for_a_principal_applicant_and_a_spouse(page, live_server, family):

@@ -82,3 +82,61 @@ def test_other_widgets_fall_back_to_django_rendering():
     assert 'type="email"' in out
     born = html(SampleForm(), "born")
     assert "<select" in born and 'name="born_year"' in born and "None" not in born
+
+
+class ConditionalForm(SectionForm):
+    form_key = "imm5669"
+    detained = YesNoField(label="Detained?")
+    where = TextField(label="Where")
+    deceased = FlagField(label="Deceased")
+    died_on = MonthField(label="Died in")
+    province = forms.ChoiceField(
+        label="Province", choices=[("", "Choose")] + reference.choices("province"), required=False
+    )
+    csq = TextField(label="CSQ")
+    shown_when = {
+        "where": ("detained", ("True",)),
+        "died_on": ("deceased", ("on",)),
+        "csq": ("province", ("QC",)),
+    }
+
+
+def test_a_conditional_field_is_always_in_the_page_and_names_its_question():
+    form = ConditionalForm(prefix="s", initial={"detained": False})
+    where = html(form, "where")
+    # Shown without JavaScript: no `hidden`; the script hides it while the answer is not yes.
+    assert where.startswith(
+        '<div class="form-field mb-3" data-shown-values="True" data-shown-when="s-detained"'
+        ' id="id_s-where_block">'
+    )
+    assert "hidden" not in where
+    died_on = html(form, "died_on")
+    assert 'data-shown-values="on" data-shown-when="s-deceased" id="id_s-died_on_block"' in died_on
+    assert 'data-shown-values="QC"' in html(form, "csq")
+
+
+def test_the_question_controls_the_fields_it_shows():
+    form = ConditionalForm()
+    radios = dict(re.findall(r'<input([^>]*id="(id_detained_\d)"[^>]*)>', html(form, "detained")))
+    radios = {key: value for value, key in radios.items()}
+    assert 'aria-controls="id_where_block"' in radios["id_detained_0"]  # Yes
+    assert "aria-controls" not in radios["id_detained_1"]  # No shows nothing
+    assert 'aria-controls="id_died_on_block"' in html(form, "deceased")
+    assert 'aria-controls="id_csq_block"' in html(form, "province")
+    # aria-expanded is the script's to set (on the checkbox only).
+    assert "aria-expanded" not in html(form, "deceased")
+    assert "aria-controls" not in html(SampleForm(), "answer")
+
+
+def test_the_forms_declare_their_conditional_fields_on_real_questions():
+    from forms_imm.sections import FORMS
+
+    checked = 0
+    for spec in FORMS.values():
+        for section in spec.sections:
+            form_class = section.edit_form
+            for name, (question, answers) in form_class.shown_when.items():
+                assert name in form_class.base_fields and question in form_class.base_fields
+                assert answers and all(isinstance(answer, str) for answer in answers)
+                checked += 1
+    assert checked >= 20

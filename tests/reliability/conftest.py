@@ -1,8 +1,10 @@
 """Fixtures of the failure tests: their own Redis, SMTP sink and workers (harness.py)."""
 
+from contextlib import ExitStack
+
 import pytest
 
-from .harness import OwnRedis, SmtpSink, Workers, point_celery_at
+from .harness import OwnRedis, SmtpSink, Workers, in_process_worker, point_celery_at
 
 
 @pytest.fixture
@@ -43,3 +45,18 @@ def workers(tmp_path):
         yield started
     finally:
         started.stop_all()
+
+
+@pytest.fixture
+def thread_worker(own_redis):
+    """A real Celery worker (four threads) in the test process, consuming our Redis; being in
+    the process, it shares the test's time_machine clock, so backoffs can be travelled."""
+    with in_process_worker():
+        yield
+
+
+@pytest.fixture
+def thread_worker_later(own_redis):
+    """Call it to start the in-process worker at a chosen moment (stopped after the test)."""
+    with ExitStack() as stack:
+        yield lambda: stack.enter_context(in_process_worker())

@@ -10,6 +10,7 @@ from __future__ import annotations
 import email
 import os
 import select
+import shutil
 import signal
 import socket
 import socketserver
@@ -17,6 +18,7 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.message import Message
 from pathlib import Path
@@ -29,7 +31,7 @@ from kombu import pools
 from portal.celery import app as celery_app
 
 ROOT = Path(__file__).resolve().parents[2]
-REDIS_SERVER = "/usr/bin/redis-server"
+REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 
 
 def free_port() -> int:
@@ -222,7 +224,6 @@ class Workers:
         *,
         queues: str = "default",
         smtp_port: int | None = None,
-        clock_offset: float = 0,
         include: tuple[str, ...] = (),
         env: dict | None = None,
     ) -> subprocess.Popen:
@@ -235,7 +236,6 @@ class Workers:
             # The folder the test process stores files in (tests/conftest.py: _private_media).
             "PRIVATE_MEDIA_ROOT": str(settings.STORAGES["default"]["OPTIONS"]["location"]),
             "SMTP_SINK_PORT": str(smtp_port or 1),
-            "WORKER_CLOCK_OFFSET": str(clock_offset),
             **(env or {}),
         }
         log = open(self.log_dir / f"worker-{len(self.started)}.log", "wb")  # noqa: SIM115
@@ -263,14 +263,11 @@ class Workers:
         )
 
     def stop_all(self) -> None:
+        """Kill what is left: the test is over, so nothing needs a warm shutdown."""
         for process, log in self.started:
             if process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait(timeout=10)
+                process.kill()
+                process.wait(timeout=10)
             log.close()
 
 
@@ -282,3 +279,29 @@ def drain(own_redis: OwnRedis, queue: str = "default", seconds: float = 60) -> N
     key = f"drained-{time.monotonic_ns()}"
     probe_task.apply_async(args=[key], queue=queue, retry=False)
     wait_until(lambda: own_redis.client.get(key), seconds, f"the worker to drain {queue}")
+
+
+@contextmanager
+def in_process_worker(concurrency: int = 4):
+    """A real Celery worker on threads inside the test process (celery.contrib.testing).
+
+    It consumes whatever broker ``point_celery_at`` chose and shares the test's time_machine
+    clock. Each task closes its thread's database connection when it ends.
+    """
+    from celery.contrib.testing.worker import start_worker
+    from celery.signals import task_postrun
+
+    import tests.tools.celery_probe  # noqa: F401  (registers the probe ``drain`` sends)
+
+    def close_connection(**_kwargs):
+        connection.close()
+
+    task_postrun.connect(close_connection, weak=False)
+    try:
+        with start_worker(
+            celery_app, pool="threads", concurrency=concurrency, perform_ping_check=False,
+            loglevel="WARNING", shutdown_timeout=30,
+        ):  # fmt: skip
+            yield
+    finally:
+        task_postrun.disconnect(close_connection)

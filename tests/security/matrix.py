@@ -74,7 +74,7 @@ SUPERUSER_MODELS = ("accounts_user", "auth_group", "account_emailaddress",
 # Reference data a processor edits (no delete permission for processors).
 REFERENCE_MODELS = ("applications_program", "applications_feerule", "support_helparticle")
 # Service-written records: read-only for everyone.
-AUDIT_MODELS = ("accounts_auditevent", "accounts_storedfile")
+AUDIT_MODELS = ("accounts_auditevent", "accounts_storedfile", "retention_removeddraft")
 # Service-written records whose list has actions (retry, grant/refuse): rows stay read-only.
 ACTION_MODELS = ("accounts_outboxemail", "accounts_mfaresetrequest")
 # Case records a processor views and changes; rows are never added or deleted in the admin.
@@ -272,6 +272,45 @@ RULES: list[Rule] = [
         rep_pending="302 302",
     ),
     rule(
+        "applications:draft_pdf",
+        why="the draft PDF page; a POST queues the PDF and comes back to the page",
+        default="404 404",
+        anonymous="302 302",
+        rep_a="200/404/404 302/404/404",
+        rep_b="404/200/404 404/302/404",
+        rep_pending="302 302",
+    ),
+    rule(
+        "applications:draft_pdf_download",
+        why="the latest prepared draft PDF: a 404 until one is ready (the draft_pdf POST may "
+        "have prepared one)",
+        default="404 405",
+        anonymous="302 405",
+        rep_a="200|404/404/404 405",
+        rep_b="404/200|404/404 405",
+        rep_pending="302 405",
+    ),
+    rule(
+        "applications:circumstance_report",
+        why="after submission (the world's submitted application): the form, an incomplete POST "
+        "shows the errors (200)",
+        default="404 404",
+        anonymous="302 302",
+        rep_a="200/404/404 200/404/404",
+        rep_b="404/200/404 404/200/404",
+        rep_pending="302 302",
+    ),
+    rule(
+        "applications:requested_document_upload",
+        why="the world's request is on a submitted application, where staff have not started the "
+        "check: not open yet (409); anyone else's is a 404",
+        default="404 404",
+        anonymous="302 302",
+        rep_a="409/404/404 409/404/404",
+        rep_b="404/409/404 404/409/404",
+        rep_pending="302 302",
+    ),
+    rule(
         "applications:document_delete",
         "applications:person_remove",
         why="confirmation page, then POST and redirect",
@@ -416,6 +455,26 @@ RULES: list[Rule] = [
         client_a="200/404/404 200/404/404",
         client_b="404/200/404 404/200/404",
     ),
+    rule(
+        "clients:pr_confirm",
+        "clients:ecopr_error",
+        why="PR confirmation forms of the client's own application; an incomplete POST shows "
+        "the errors (200)",
+        default="404 404",
+        anonymous="302 302",
+        client_a="200/404/404 200/404/404",
+        client_b="404/200/404 404/200/404",
+    ),
+    rule(
+        "applications:ecopr",
+        why="a person's eCOPR: the client and the representative of the application only",
+        default="404 405",
+        anonymous="302 405",
+        client_a="200/404/404 405",
+        client_b="404/200/404 405",
+        rep_a="200/404/404 405",
+        rep_b="404/200/404 405",
+    ),
     # --- the requester's support requests --------------------------------------------------------
     rule(
         "support:request_detail",
@@ -550,6 +609,30 @@ RULES: list[Rule] = [
         "admin:applications_application_act",
         "admin:applications_application_request_documents",
         why="confirmation forms: an incomplete POST shows the errors",
+        staff=NO_PERM,
+        staff_perm="200/200/404 200/200/404",
+        superuser="200/200/404 200/200/404",
+    ),  # fmt: skip
+    admin_rule(
+        "admin:applications_application_pr_review",
+        "admin:applications_application_pr_confirm",
+        why="PR photo review and confirmation (applications.confirm_pr): the world's photo is "
+        "not waiting for review, so a GET goes back to the application and a POST shows why",
+        staff=NO_PERM,
+        staff_perm="302/302/404 200/200/404",
+        superuser="302/302/404 200/200/404",
+    ),  # fmt: skip
+    admin_rule(
+        "admin:applications_application_pr_photo",
+        why="the PR photo for the review page: audited, GET only",
+        staff="403 405",
+        staff_perm="200/200/404 405",
+        superuser="200/200/404 405",
+    ),  # fmt: skip
+    admin_rule(
+        "admin:applications_program_intake",
+        why="program intake (applications.intake): manage_intake only; an incomplete POST "
+        "shows the errors",
         staff=NO_PERM,
         staff_perm="200/200/404 200/200/404",
         superuser="200/200/404 200/200/404",

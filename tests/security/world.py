@@ -62,6 +62,7 @@ class Side:
     mfa_reset: object = None
     queued: object = None  # a submitted application (in the staff queue) with its submission
     correction: object = None  # the client's open correction request on ``application``
+    document_request: object = None  # staff's request on ``queued`` (not open while submitted)
     canaries: set[str] = field(default_factory=set)
 
 
@@ -97,10 +98,17 @@ def _side(letter: str) -> Side:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from accounts.services import mfa_reset_request_create
-    from applications.models import Application, SignatureEvent, Submission
+    from applications.models import (
+        Application,
+        DocumentRequest,
+        PRConfirmation,
+        SignatureEvent,
+        Submission,
+    )
     from applications.uploads import upload_check
     from clients.models import CorrectionRequest
     from forms_imm.models import FormSection
+    from retention.models import RemovedDraft
     from tests.corpus import make_uploads
 
     low = letter.lower()
@@ -192,6 +200,33 @@ def _side(letter: str) -> Side:
         manifest_sha256="0" * 64,
         package=side.pdf_document.file,
     )
+    # PR confirmation pages (issue 8): the queued application's PA has a confirmation with a
+    # photo waiting to be sent again and an eCOPR, so every PR page has something to show.
+    # (Not a state the services reach together; the matrix tests access, not the workflow.)
+    PRConfirmation.objects.create(
+        application=side.queued,
+        person=side.queued.principal_applicant,
+        state=PRConfirmation.State.PHOTO_REJECTED,
+        photo=side.image_document.file,
+        ecopr=side.pdf_document.file,
+        rejection_reason=f"CANARY-{letter} rejection",
+        city=f"CANARY-{letter}-City",
+    )
+    # A draft the retention job removed: its record names IDs and counts only.
+    RemovedDraft.objects.create(
+        application_public_id=uuid.uuid4(), program=application.program, representative=rep,
+        status="draft", created_at=application.created_at, last_change_at=application.created_at,
+        warned_at=application.created_at, people=1, form_sections=0, documents=0, files=0,
+        file_bytes=0,
+    )  # fmt: skip
+    # A document request on the submitted application: not open yet (staff ask from the
+    # completeness check on), so its upload page answers 409 to the representative.
+    side.document_request = DocumentRequest.objects.create(
+        application=side.queued,
+        name=f"CANARY-{letter} requested document",
+        due_on=date(2099, 1, 1),
+        requested_by=side.rep_user,
+    )
     side.canaries = {
         f"CANARY-{letter}",
         side.rep_user.email,
@@ -205,6 +240,7 @@ def _side(letter: str) -> Side:
         str(rep.public_id),
         str(rep.id_document.public_id),
         str(side.queued.public_id),
+        str(side.queued.principal_applicant.public_id),
         str(side.correction.public_id),
     }
     return side

@@ -50,7 +50,8 @@ def test_every_status_and_action_pair_follows_the_transition_table(supervisor, s
         )
         application.refresh_from_db()
         assert application.status == staff.ACTIONS[code].to
-        event = events.get()
+        # Approval also opens the PR confirmations (their rows: tests/applications).
+        event = events.get(action=ApplicationEvent.Action.STATUS_CHANGED)
         assert (event.actor, event.old_status, event.new_status) == (
             supervisor,
             status,

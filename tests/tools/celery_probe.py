@@ -1,10 +1,10 @@
-"""A task the integration test loads into a real worker: it records that it ran, in Redis."""
+"""A task the integration tests load into a real worker: it records that it ran, in Redis
+(the broker the worker consumes, which is the test's own Redis in tests/reliability)."""
 
 import redis
 from celery import shared_task
-from django.conf import settings
 
 
-@shared_task(ignore_result=True)
-def probe_task(key: str) -> None:
-    redis.Redis.from_url(settings.CELERY_BROKER_URL).set(key, "ran", ex=600)
+@shared_task(bind=True, ignore_result=True)
+def probe_task(self, key: str) -> None:
+    redis.Redis.from_url(self.app.conf.broker_url).set(key, "ran", ex=600)
