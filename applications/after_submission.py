@@ -90,7 +90,7 @@ def document_request_fulfil(
 ) -> Document:
     """The representative uploads the document ``request`` asks for; the request is answered."""
     application = _lock(application)
-    if application.representative.user_id != actor.pk:
+    if application.preparer_user_id != actor.pk:
         raise WrongState()
     request = DocumentRequest.objects.select_for_update().get(
         pk=request.pk, application_id=application.pk
@@ -132,7 +132,7 @@ def circumstance_change_report(
     if kind not in CircumstanceChange.Kind.values:
         raise ValueError("unknown change of circumstances")
     application = _lock(application)
-    if application.representative.user_id != actor.pk:
+    if application.preparer_user_id != actor.pk:
         raise WrongState()
     if not circumstances_open(application):
         raise CircumstancesClosed()

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from . import after_submission
-from .access import get_application_for_user, representative_required
+from .access import get_application_for_user, preparer_required
 from .document_forms import CircumstanceChangeForm
 from .document_views import _client_ip, _finish, upload_form
 from .models import CircumstanceChange, DocumentRequest
@@ -35,7 +35,7 @@ def _page(request, application, slot, form, *, cancel_url):
 
 
 @require_http_methods(["GET", "POST"])
-@representative_required
+@preparer_required
 def requested_document_upload(request, public_id, request_id):
     application = get_application_for_user(request, public_id, write=True)
     try:
@@ -67,7 +67,7 @@ def requested_document_upload(request, public_id, request_id):
 
 
 @require_http_methods(["GET", "POST"])
-@representative_required
+@preparer_required
 def circumstance_report(request, public_id):
     application = get_application_for_user(request, public_id, write=True)
     if not after_submission.circumstances_open(application):

@@ -229,7 +229,7 @@ def _latest_export(application) -> DraftExport | None:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@representative_required
+@preparer_required
 def draft_pdf(request, public_id):
     """The draft as a PDF: a POST queues it on the pdf queue (never rendered in a web
     worker), the page shows whether it is ready and links to the file."""
@@ -248,7 +248,7 @@ def draft_pdf(request, public_id):
 
 
 @require_safe
-@representative_required
+@preparer_required
 def draft_pdf_download(request, public_id):
     application = get_application_for_user(request, public_id, write=True)
     ensure_editable(application)

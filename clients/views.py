@@ -62,6 +62,12 @@ TIMELINE_LABELS = {
     ApplicationEvent.Action.CORRECTION_RESOLVED: gettext_lazy(
         "Your representative dealt with a correction you asked for"
     ),
+    ApplicationEvent.Action.REPRESENTATIVE_APPOINTED: gettext_lazy(
+        "You appointed a representative"
+    ),
+    ApplicationEvent.Action.REPRESENTATIVE_REVOKED: gettext_lazy(
+        "You revoked your representative's appointment"
+    ),
     ApplicationEvent.Action.PR_OPENED: gettext_lazy(
         "You were invited to confirm permanent residence for a person on the application"
     ),
@@ -208,6 +214,16 @@ def _status_timeline(application) -> list:
     ]
 
 
+def _appointment(application, timeline):
+    """The client's current appointment of a representative, looked up only when the timeline
+    shows one (a client invited by their representative costs no query)."""
+    if not any(
+        row["action"] == ApplicationEvent.Action.REPRESENTATIVE_APPOINTED for row in timeline
+    ):
+        return None
+    return appointments.current_appointment(application)
+
+
 def _review(application):
     """People, the forms each needs (with their state) and the current documents."""
     people = list(application.people.order_by("created_at", "id"))
@@ -234,6 +250,7 @@ def application_detail(request, public_id):
     if application.is_self_represented:  # they prepare it: the preparer's page is theirs
         return redirect("applications:detail", public_id=application.public_id)
     grouped, documents = _review(application)
+    timeline = _status_timeline(application)
     corrections = list(
         CorrectionRequest.objects.filter(application_id=application.pk).only(
             "public_id", "topic", "status", "created_at", "resolved_at", "message"
@@ -246,10 +263,10 @@ def application_detail(request, public_id):
             "application": application,
             "people": grouped,
             "documents": documents,
-            "timeline": _status_timeline(application),
+            "timeline": timeline,
             "corrections": corrections,
             "pr_confirmations": confirmations_for(application),
-            "appointment": appointments.current_appointment(application),
+            "appointment": _appointment(application, timeline),
         },
     )
 

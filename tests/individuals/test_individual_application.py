@@ -201,3 +201,13 @@ def test_a_program_stopping_warns_the_individual_with_a_draft_in_it(individual, 
     )
     warned = sorted(OutboxEmail.objects.values_list("to", flat=True))
     assert warned == sorted(["ivy@example.test", application_a.representative.user.email])
+
+
+def test_after_submission_the_individual_reports_a_change_of_circumstances(browser, individual):
+    application = make_own_application(individual)
+    Application.objects.filter(pk=application.pk).update(status="submitted")
+    page = browser.get(url("circumstance_report", application))
+    assert page.status_code == 200
+    other = make_own_application(make_individual("other@example.test"))
+    Application.objects.filter(pk=other.pk).update(status="submitted")
+    assert browser.get(url("circumstance_report", other)).status_code == 404
