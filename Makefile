@@ -63,8 +63,8 @@ messages: install ## Extract new strings into locale/fr and compile them
 demo: install ## Load the demo accounts and programs into the development database
 	$(RUN_ENV) $(MANAGE) demo_data
 
-bench: install ## Seed 10,000 applications and measure the dashboard under gunicorn (bench/README.md)
-	$(PY) -m bench.run $(BENCH_ARGS)
+bench: install compile-messages ## Every benchmark (dashboard at 10,000, section save, submit, package, worker memory) as ratios to a trivial view
+	$(PY) -m bench.all $(BENCH_ARGS)
 
 load: install ## 50 simulated representatives and clients for 3 minutes under gunicorn (bench/README.md)
 	$(PY) -m bench.load $(LOAD_ARGS)

@@ -2,7 +2,8 @@
 prove it is whole.
 
 1. ``pg_dump -Fc`` the configured database (or take an existing dump file);
-2. create a scratch database with a unique name and ``pg_restore`` the dump into it;
+2. create a scratch database with a unique name (``drill_<database>_<random>``) and
+   ``pg_restore`` the dump into it;
 3. count the tables and rows restored;
 4. run ``verify_signatures``, ``verify_files`` and ``verify_audit`` in one child process
    whose ``DATABASE_URL`` names the scratch database and whose ``PRIVATE_MEDIA_ROOT`` names
@@ -115,6 +116,15 @@ def client_binary(name: str, server_major: int) -> str:
     )
 
 
+def scratch_name(database: str) -> str:
+    """``drill_<database>_<random>``, within PostgreSQL's 63-character identifiers."""
+    return f"{scratch_prefix(database)}{secrets.token_hex(6)}"
+
+
+def scratch_prefix(database: str) -> str:
+    return f"drill_{database[:40]}_"
+
+
 class Drill:
     def __init__(self, *, alias: str = "default", dump: str | None = None, media_root=None,
                  jobs: int = 1, keep: bool = False):  # fmt: skip
@@ -123,7 +133,7 @@ class Drill:
         self.media_root = media_root
         self.jobs = jobs
         self.keep = keep
-        self.result = DrillResult(database=self.db["NAME"], scratch=f"drill_{secrets.token_hex(6)}")
+        self.result = DrillResult(database=self.db["NAME"], scratch=scratch_name(self.db["NAME"]))
 
     # --- connections ---------------------------------------------------------------------
 
@@ -170,6 +180,8 @@ class Drill:
     # --- steps ---------------------------------------------------------------------------
 
     def run(self) -> DrillResult:
+        if "postgresql" not in self.db["ENGINE"]:
+            raise DrillError("the drill needs PostgreSQL: set DATABASE_URL to a postgres:// URL")
         try:
             return self._run_steps()
         except psycopg.Error as error:

@@ -3,6 +3,7 @@ from datetime import timedelta
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -16,11 +17,13 @@ from accounts.errors import DomainError
 from . import intake as intake_services
 from . import pr_confirmation, staff
 from .access import get_pr_confirmation_for_application
+from .changes import latest_diff
 from .intake import intake_move_allowed, with_intake_counts
 from .models import (
     Application,
     ApplicationEvent,
     ChecklistItem,
+    CircumstanceChange,
     Document,
     DocumentRequest,
     EcoprErrorReport,
@@ -121,6 +124,10 @@ class IntakeChangeInline(ReadOnlyInline):
     related = ("actor",)
     max_num = 0
 
+    def has_view_permission(self, request, obj=None):
+        # Part of the program's record: whoever may see the program sees its intake history.
+        return request.user.has_perm("applications.view_program")
+
 
 class IntakeForm(forms.Form):
     """The new state and cap of a program's intake (applications.intake)."""
@@ -203,6 +210,12 @@ class ProgramAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         # The live counts come in the list's own query (applications.intake).
         return with_intake_counts(super().get_queryset(request))
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Every program has an intake row (open, no cap) even when its inline was left as is:
+        # submission and the intake page lock that row.
+        ProgramIntake.objects.get_or_create(program=form.instance)
 
     def get_list_display(self, request):
         # Program administrators get the state as a link to the intake page.
@@ -344,9 +357,58 @@ class StaffDecisionInline(ReadOnlyInline):
 
 class DocumentRequestInline(ReadOnlyInline):
     model = DocumentRequest
-    fields = ("name", "due_on", "requested_by", "requested_at")
+    fields = ("name", "due_on", "requested_by", "requested_at", "fulfilled_at", "fulfilled_file")
     readonly_fields = fields
-    related = ("requested_by",)
+    related = ("requested_by", "document")
+
+    @admin.display(description=_("file received"))
+    def fulfilled_file(self, request):
+        return request.document.display_name if request.document else "—"
+
+
+class CircumstanceChangeInline(ReadOnlyInline):
+    """Documents the representative added after submission because circumstances changed."""
+
+    model = CircumstanceChange
+    fields = ("kind", "note", "file_name", "reported_at")
+    readonly_fields = fields
+    related = ("document",)
+
+    def has_view_permission(self, request, obj=None):
+        # Part of the application: whoever may view the application sees them (the role
+        # groups predate this model and hold no permission of its own).
+        return request.user.has_perm("applications.view_application")
+
+    @admin.display(description=_("file"))
+    def file_name(self, change):
+        return change.document.display_name
+
+
+class DocumentsReceivedFilter(admin.SimpleListFilter):
+    """Applications where the representative answered a document request."""
+
+    title = _("documents received")
+    parameter_name = "documents_received"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(documents_received=self.value() == "yes")
+        return queryset
+
+
+class CircumstancesFilter(DocumentsReceivedFilter):
+    """Applications with a change of circumstances reported after submission."""
+
+    title = _("change of circumstances")
+    parameter_name = "circumstances"
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(circumstances_reported=self.value() == "yes")
+        return queryset
 
 
 class ApplicationEventInline(ReadOnlyInline):
@@ -455,9 +517,10 @@ class ApplicationAdmin(admin.ModelAdmin):
 
     list_display = (
         "application_number", "pa_name", "program", "status", "status_changed_at", "updated_at",
+        "documents_received", "circumstances_reported",
     )  # fmt: skip
     list_display_links = ("application_number", "pa_name")
-    list_filter = ("status", "program")
+    list_filter = ("status", "program", DocumentsReceivedFilter, CircumstancesFilter)
     list_select_related = ("program", "principal_applicant")
     search_fields = (
         "application_number", "principal_applicant__family_name",
@@ -471,13 +534,36 @@ class ApplicationAdmin(admin.ModelAdmin):
     )  # fmt: skip
     fields = readonly_fields
     inlines = [
-        PersonInline, DocumentInline, DocumentRequestInline, StaffDecisionInline,
-        ApplicationEventInline,
+        PersonInline, DocumentInline, DocumentRequestInline, CircumstanceChangeInline,
+        StaffDecisionInline, ApplicationEventInline,
     ]  # fmt: skip
 
     def get_queryset(self, request):
         # The queue holds applications from submission on; drafts are the representative's.
-        return super().get_queryset(request).filter(status__in=staff.QUEUE_STATUSES)
+        # The two flags are EXISTS subqueries: the changelist stays one query per page.
+        return (
+            super()
+            .get_queryset(request)
+            .filter(status__in=staff.QUEUE_STATUSES)
+            .annotate(
+                documents_received=Exists(
+                    DocumentRequest.objects.filter(
+                        application_id=OuterRef("pk"), fulfilled_at__isnull=False
+                    )
+                ),
+                circumstances_reported=Exists(
+                    CircumstanceChange.objects.filter(application_id=OuterRef("pk"))
+                ),
+            )
+        )
+
+    @admin.display(description=_("documents received"), boolean=True)
+    def documents_received(self, application):
+        return application.documents_received
+
+    @admin.display(description=_("change of circumstances"), boolean=True)
+    def circumstances_reported(self, application):
+        return application.circumstances_reported
 
     @admin.display(
         description=_("principal applicant"), ordering="principal_applicant__family_name"
@@ -500,6 +586,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         if application is not None:
             extra_context["staff_actions"] = staff.actions_for(application, request.user)
             extra_context["printable_forms"] = self._printable_forms(application)
+            extra_context["changes"] = self._changes(application)
             extra_context["can_request_documents"] = (
                 request.user.has_perm("applications.request_documents")
                 and application.status in staff.DOCUMENT_REQUEST_STATUSES
@@ -576,6 +663,46 @@ class ApplicationAdmin(admin.ModelAdmin):
             if form_needed(spec, person, application, today)
         ]
 
+    def _changes(self, application) -> dict | None:
+        """What changed since the previous submission, with readable names: None before a
+        second submission. Three queries (submissions, people, checklist)."""
+        from .tasks_list import FORM_NAMES
+
+        diff = latest_diff(application)
+        if diff is None:
+            return None
+        people = {
+            str(public_id): " ".join(filter(None, (given, family)))
+            for public_id, given, family in application.people.values_list(
+                "public_id", "given_names", "family_name"
+            )
+        }
+        items = {item.code: item.name for item in application.program.checklist.all()}
+
+        def label(key: str, names: dict, separator: str) -> str:
+            head, _sep, person = key.partition(separator)
+            name = str(names.get(head, head))
+            return f"{name} — {people.get(person, person)}" if person else name
+
+        def forms(keys):
+            return [label(key, FORM_NAMES, ":") for key in keys]
+
+        def slots(keys):
+            return [label(key, items, "--") for key in keys]
+
+        return {
+            "diff": diff,
+            "groups": [
+                (_("Forms changed"), forms(diff.forms_changed)),
+                (_("Forms added"), forms(diff.forms_added)),
+                (_("Forms no longer included"), forms(diff.forms_removed)),
+                (_("Documents added"), slots(diff.documents_added)),
+                (_("Documents replaced"), slots(diff.documents_replaced)),
+                (_("Documents removed"), slots(diff.documents_removed)),
+                (_("New signatures"), forms(diff.signatures_new)),
+            ],
+        }
+
     def print_view(self, request, object_id, person_id, form):
         """The printable form, for staff who may see the application (the staff door to the
         view representatives and clients reach through get_application_for_user)."""
@@ -608,33 +735,53 @@ class ApplicationAdmin(admin.ModelAdmin):
         photo = confirmation.photo
         return stored_file_response(photo, download_name=photo.display_name, request=request)
 
-    def pr_review_view(self, request, object_id, person_id):
+    def _pr_action(self, request, object_id, person_id, *, form_class, state, blocked, run, done):
+        """A staff PR action page: the door, the state guard (a stale link goes back to the
+        application), the form, ``run(confirmation, cleaned_data)``, then back with ``done``.
+        Returns (confirmation, form, response): a response when the page is finished."""
         confirmation = self._pr_confirmation(
             request, object_id, person_id, pr_confirmation.PERMISSION
         )
         application = confirmation.application
-        form = PhotoReviewForm(request.POST if request.method == "POST" else None)
-        if confirmation.state != PRConfirmation.State.SUBMITTED:
-            blocked = _("There is no photo waiting for review for this person.")
+        form = form_class(request.POST if request.method == "POST" else None)
+        if confirmation.state != state:
             if not form.is_bound:
-                return self._stale(request, application, blocked)
+                return confirmation, form, self._stale(request, application, blocked)
             form.add_error(None, blocked)
         elif request.method == "POST" and form.is_valid():
             try:
-                pr_confirmation.pr_photo_review(
-                    confirmation=confirmation,
-                    actor=request.user,
-                    accept=form.cleaned_data["decision"] == "accept",
-                    reason=form.cleaned_data["reason"],
-                )
+                run(confirmation, form.cleaned_data)
             except DomainError as error:
                 form.add_error(None, error.message)
             else:
-                return self._done(request, application, _("Photo review recorded."))
+                return confirmation, form, self._done(request, application, done)
+        return confirmation, form, None
+
+    def pr_review_view(self, request, object_id, person_id):
+        def run(confirmation, data):
+            pr_confirmation.pr_photo_review(
+                confirmation=confirmation,
+                actor=request.user,
+                accept=data["decision"] == "accept",
+                reason=data["reason"],
+            )
+
+        confirmation, form, response = self._pr_action(
+            request,
+            object_id,
+            person_id,
+            form_class=PhotoReviewForm,
+            state=PRConfirmation.State.SUBMITTED,
+            blocked=_("There is no photo waiting for review for this person."),
+            run=run,
+            done=_("Photo review recorded."),
+        )
+        if response is not None:
+            return response
         title = _("Review the photo of %(name)s") % {"name": confirmation.person.full_name}
         return self._form_page(
             request,
-            application,
+            confirmation.application,
             form,
             title=title,
             submit_label=_("Record the decision"),
@@ -643,31 +790,26 @@ class ApplicationAdmin(admin.ModelAdmin):
         )
 
     def pr_confirm_view(self, request, object_id, person_id):
-        confirmation = self._pr_confirmation(
-            request, object_id, person_id, pr_confirmation.PERMISSION
+        confirmation, form, response = self._pr_action(
+            request,
+            object_id,
+            person_id,
+            form_class=PRConfirmForm,
+            state=PRConfirmation.State.PHOTO_ACCEPTED,
+            blocked=_("Permanent residence can be confirmed once the photo is accepted."),
+            run=lambda confirmation, data: pr_confirmation.pr_confirm(
+                confirmation=confirmation, actor=request.user
+            ),
+            done=_("Permanent residence confirmed. The eCOPR is being prepared."),
         )
-        application = confirmation.application
-        form = PRConfirmForm(request.POST if request.method == "POST" else None)
-        if confirmation.state != PRConfirmation.State.PHOTO_ACCEPTED:
-            blocked = _("Permanent residence can be confirmed once the photo is accepted.")
-            if not form.is_bound:
-                return self._stale(request, application, blocked)
-            form.add_error(None, blocked)
-        elif request.method == "POST" and form.is_valid():
-            try:
-                pr_confirmation.pr_confirm(confirmation=confirmation, actor=request.user)
-            except DomainError as error:
-                form.add_error(None, error.message)
-            else:
-                return self._done(
-                    request,
-                    application,
-                    _("Permanent residence confirmed. The eCOPR is being prepared."),
-                )
+        if response is not None:
+            return response
         title = _("Confirm permanent residence of %(name)s") % {
             "name": confirmation.person.full_name
         }
-        return self._form_page(request, application, form, title=title, submit_label=title)
+        return self._form_page(
+            request, confirmation.application, form, title=title, submit_label=title
+        )
 
     def _form_page(
         self,

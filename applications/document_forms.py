@@ -228,3 +228,32 @@ class DocumentPartForm(forms.Form):
         )
         if slot.is_fee_receipt:
             self.fields["receipt_amount"] = _receipt_field()
+
+
+class CircumstanceChangeForm(DocumentUploadForm):
+    """A change-of-circumstances document after submission: what changed, a short note and
+    the file, checked like every upload."""
+
+    def __init__(self, *args, **kwargs):
+        from .models import CircumstanceChange
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"] = forms.ChoiceField(
+            label=_("What changed"),
+            choices=CircumstanceChange.Kind.choices,
+            widget=forms.RadioSelect,
+            error_messages={"required": _("Choose what changed.")},
+        )
+        self.fields["note"] = forms.CharField(
+            label=_("Short note for IRCC staff"),
+            max_length=300,
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            help_text=_(
+                "At most 300 characters, for example: the new passport number ends in 123."
+            ),
+            error_messages={
+                "max_length": _("Keep the note to %(limit_value)d characters or fewer.")
+            },
+        )
+        self.order_fields(["kind", "note"])

@@ -106,6 +106,18 @@ def documents(request, public_id):
     )
 
 
+def upload_form(request, slot, form_class=DocumentUploadForm):
+    """The upload form of ``slot``, bound on POST (every upload page uses it)."""
+    posted = request.method == "POST"
+    return form_class(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        slot=slot,
+        actor=request.user,
+        today=timezone.localdate(),
+    )
+
+
 @require_http_methods(["GET", "POST"])
 @preparer_required
 def document_upload(request, public_id, slot_key):
@@ -115,14 +127,7 @@ def document_upload(request, public_id, slot_key):
     slot = _slot_or_404(slots, slot_key)
     if slot.current is not None and slot.current.combine_in_progress:
         raise services.CombineInProgress()
-    posted = request.method == "POST"
-    form = DocumentUploadForm(
-        request.POST if posted else None,
-        request.FILES if posted else None,
-        slot=slot,
-        actor=request.user,
-        today=timezone.localdate(),
-    )
+    form = upload_form(request, slot)
     if request.method == "POST" and form.is_valid():
         services.document_upload(
             application=application,

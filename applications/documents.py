@@ -24,7 +24,15 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from .fees import FeeEstimate, FeePerson, FeeRateMissing, fee_estimate
-from .models import Application, ChecklistItem, Document, Person, Program
+from .models import (
+    Application,
+    ChecklistItem,
+    CircumstanceChange,
+    Document,
+    DocumentRequest,
+    Person,
+    Program,
+)
 from .uploads import KINDS, REMOVED_CHARACTERS, name_normalise
 
 ADDITIONAL_CODE = "additional_documents"
@@ -269,6 +277,10 @@ def document_slots(
     items = list(ChecklistItem.objects.filter(program_id=program.pk).order_by("order", "id"))
     documents = list(
         Document.objects.filter(application_id=application.pk)
+        # Uploads made after submission (applications.after_submission) have their own slots
+        # on the application page, not on the checklist.
+        .exclude(slot_key__startswith=DocumentRequest.SLOT_PREFIX)
+        .exclude(slot_key__startswith=CircumstanceChange.SLOT_PREFIX)
         .select_related("file", "translation_file")
         .order_by("uploaded_at", "id")
     )
@@ -483,8 +495,10 @@ def document_name_for(
     french = pa is not None and pa.correspondence_language == Person.Language.FRENCH
     if slot.item is not None:
         doc_type = slot.item.name_fr if french and slot.item.name_fr else slot.item.name_en
-    else:
+    elif slot.key == ADDITIONAL_CODE:
         doc_type = "Autres documents à l’appui" if french else "Additional supporting documents"
+    else:  # a slot opened after submission (applications.after_submission) names itself
+        doc_type = slot.name
     if translation:
         doc_type = f"{'Traduction' if french else 'Translation'} – {doc_type}"
     return convention_name(

@@ -66,8 +66,9 @@ def drafts_count(program_id: int) -> int:
 
 
 def drafts_by_representative(program_id: int) -> list[tuple]:
-    """(representative id, user email, full name, language, number of drafts), one query."""
-    return list(
+    """(preparer key, user email, name, language, number of drafts), one query per kind: each
+    representative, and each self-represented individual (issue 10) with their own drafts."""
+    represented = (
         _drafts(program_id)
         .filter(representative__isnull=False)
         .values_list(
@@ -79,6 +80,19 @@ def drafts_by_representative(program_id: int) -> list[tuple]:
         .annotate(drafts=Count("id"))
         .order_by("representative_id")
     )
+    individuals = (
+        _drafts(program_id)
+        .filter(representative__isnull=True)
+        .values_list(
+            "client_id",
+            "client__user__email",
+            "client__user__email",
+            "client__user__preferred_language",
+        )
+        .annotate(drafts=Count("id"))
+        .order_by("client_id")
+    )
+    return list(represented) + [(f"client-{row[0]}", *row[1:]) for row in individuals]
 
 
 def _warn_representatives(change: IntakeChange, program: Program) -> int:
@@ -158,7 +172,11 @@ def program_intake_change(
         change.representatives_warned = _warn_representatives(change, program)
         change.save(update_fields=["representatives_warned"])
     audit_record(
-        actor=actor, action="program.intake_changed", reason=f"{old_state}->{state}", ip=ip
+        actor=actor,
+        action="program.intake_changed",
+        obj=program,
+        reason=f"{old_state}->{state}",
+        ip=ip,
     )
     return change
 

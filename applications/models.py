@@ -643,6 +643,15 @@ class ApplicationEvent(models.Model):
         # A self-represented applicant appoints or revokes a representative (issue 10).
         REPRESENTATIVE_APPOINTED = "representative.appointed", _("Representative appointed")
         REPRESENTATIVE_REVOKED = "representative.revoked", _("Representative's appointment revoked")
+        # After submission (applications.after_submission): the only uploads allowed then.
+        REQUESTED_DOCUMENT_UPLOADED = (
+            "document.request_fulfilled",
+            _("Requested document uploaded"),
+        )
+        CIRCUMSTANCES_REPORTED = (
+            "document.circumstances_reported",
+            _("Change of circumstances reported"),
+        )
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
@@ -1074,6 +1083,11 @@ class Submission(models.Model):
         max_length=10, choices=PackageStatus.choices, default=PackageStatus.PENDING
     )
     package_attempts = models.PositiveSmallIntegerField(default=0)
+    # The last time a render task was published (the submit, then the sweeper) and the time a
+    # render started: a second task finds the claim and stops; a claim older than the longest
+    # render belongs to a worker that died (applications/package.py).
+    package_published_at = models.DateTimeField(default=timezone.now)
+    package_claimed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ("application", "number")
@@ -1248,6 +1262,19 @@ class DocumentRequest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    # Answered: the representative uploaded the document (applications.after_submission).
+    fulfilled_at = models.DateTimeField(_("documents received at"), null=True, blank=True)
+    fulfilled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    document = models.ForeignKey(
+        Document, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ("requested_at", "id")
@@ -1256,6 +1283,53 @@ class DocumentRequest(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def slot_key(self) -> str:
+        return f"{self.SLOT_PREFIX}{self.public_id}"
+
+    @property
+    def is_fulfilled(self) -> bool:
+        return self.fulfilled_at is not None
+
+    def is_overdue(self, today) -> bool:
+        return not self.is_fulfilled and self.due_on < today
+
+
+class CircumstanceChange(models.Model):
+    """A document the representative adds after submission because the applicant's situation
+    changed (workflow.md §8): logged, flagged to staff, nothing else in the file changes."""
+
+    SLOT_PREFIX = "circumstances--"
+
+    class Kind(models.TextChoices):
+        NEW_PASSPORT = "new_passport", _("New passport")
+        MARRIAGE = "marriage", _("Marriage or common-law union")
+        BIRTH = "birth", _("Birth of a child")
+        DEATH = "death", _("Death of a family member")
+        NEW_ADDRESS = "new_address", _("New address or contact details")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="circumstance_changes"
+    )
+    kind = models.CharField(_("change"), max_length=20, choices=Kind.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    document = models.ForeignKey(
+        Document, on_delete=models.PROTECT, related_name="+", verbose_name=_("document")
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reported_at = models.DateTimeField(_("reported at"), default=timezone.now)
+
+    class Meta:
+        ordering = ("reported_at", "id")
+        verbose_name = _("change of circumstances")
+        verbose_name_plural = _("changes of circumstances")
+
+    def __str__(self):
+        return f"{self.kind} at {self.reported_at:%Y-%m-%d %H:%M}"
 
     @property
     def slot_key(self) -> str:

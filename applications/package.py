@@ -23,6 +23,7 @@ from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -37,9 +38,11 @@ logger = logging.getLogger(__name__)
 BASE_URL = "https://package.invalid/"
 PACKAGE_FOLDER = "submission-packages"
 PART_SUFFIX = ".part"
-# Longer than a render may take (CELERY_TASK_TIME_LIMIT): the submit's own task has run or
-# died by then, and a ``.part`` file this old is an orphan.
-PACKAGE_REPUBLISH_AFTER = timedelta(minutes=5)
+# A published task not started after this is published again (the sweep runs every minute).
+PACKAGE_REPUBLISH_AFTER = timedelta(seconds=60)
+# Longer than a render may take (CELERY_TASK_TIME_LIMIT, 180 s): a claim or a ``.part`` file
+# this old belongs to a worker that died.
+PACKAGE_RENDER_STALE = timedelta(minutes=5)
 PACKAGE_SWEEP_BATCH = 100
 
 
@@ -252,15 +255,38 @@ def pending_draft_exports() -> list[int]:
 
 
 def submission_package_build(*, submission_id: int) -> str:
-    """Render and store one submission's package (idempotent: a ready package is kept)."""
+    """Render and store one submission's package, once.
+
+    The render is claimed first with a conditional UPDATE, so a duplicate task (the sweeper
+    republishing, a redelivered message) stops at once while another render runs; a claim
+    older than ``PACKAGE_RENDER_STALE`` belonged to a worker that died. Returns "rendered",
+    "exists" (a package is stored already) or "busy"."""
     submission = Submission.objects.select_related(
         "application__program", "application__principal_applicant", "application__client__user"
     ).get(pk=submission_id)
     if submission.package_id is not None:
         return "exists"
-    Submission.objects.filter(pk=submission.pk).update(
-        package_attempts=submission.package_attempts + 1
+    claimed_at = timezone.now()
+    claimed = (
+        Submission.objects.filter(pk=submission.pk, package__isnull=True)
+        .filter(
+            Q(package_claimed_at__isnull=True)
+            | Q(package_claimed_at__lt=claimed_at - PACKAGE_RENDER_STALE)
+        )
+        .update(package_claimed_at=claimed_at, package_attempts=F("package_attempts") + 1)
     )
+    if not claimed:
+        return "busy"  # another task is rendering it (or has just stored it)
+    try:
+        return _build(submission)
+    except BaseException:
+        Submission.objects.filter(pk=submission.pk, package_claimed_at=claimed_at).update(
+            package_claimed_at=None
+        )
+        raise
+
+
+def _build(submission: Submission) -> str:
     content = package_render(submission)
     digest = hashlib.sha256(content).hexdigest()
     name = package_name(submission)
@@ -358,17 +384,23 @@ def _write_temporary(target: Path, content: bytes) -> Path:
 
 def submission_package_failed(*, submission_id: int) -> None:
     Submission.objects.filter(pk=submission_id, package__isnull=True).update(
-        package_status=Submission.PackageStatus.FAILED
+        package_status=Submission.PackageStatus.FAILED, package_claimed_at=None
     )
 
 
 def pending_packages() -> list[int]:
-    """Submissions whose package is still missing and whose own task has had its chance
-    (submitted more than ``PACKAGE_REPUBLISH_AFTER`` ago): the sweeper publishes them again."""
-    cutoff = timezone.now() - PACKAGE_REPUBLISH_AFTER
+    """Submissions still without a package, whose last task was published more than
+    ``PACKAGE_REPUBLISH_AFTER`` ago and that no live render has claimed: the sweeper
+    publishes them again."""
+    now = timezone.now()
     return list(
-        Submission.objects.filter(package__isnull=True, submitted_at__lte=cutoff)
-        .order_by("submitted_at", "pk")
+        Submission.objects.filter(
+            Q(package_claimed_at__isnull=True)
+            | Q(package_claimed_at__lt=now - PACKAGE_RENDER_STALE),
+            package__isnull=True,
+            package_published_at__lte=now - PACKAGE_REPUBLISH_AFTER,
+        )
+        .order_by("package_published_at", "pk")
         .values_list("pk", flat=True)[:PACKAGE_SWEEP_BATCH]
     )
 
@@ -392,6 +424,8 @@ def package_sweep() -> list[int]:
             logger.warning("package sweep: broker unreachable", extra={"object_id": submission_id})
             break
         published.append(submission_id)
+    if published:
+        Submission.objects.filter(pk__in=published).update(package_published_at=timezone.now())
     return published
 
 
@@ -403,7 +437,7 @@ def _remove_orphaned_parts() -> None:
         return
     if not folder.is_dir():
         return
-    cutoff = timezone.now().timestamp() - PACKAGE_REPUBLISH_AFTER.total_seconds()
+    cutoff = timezone.now().timestamp() - PACKAGE_RENDER_STALE.total_seconds()
     for part in folder.glob(f"*{PART_SUFFIX}"):
         try:
             if part.stat().st_mtime < cutoff:

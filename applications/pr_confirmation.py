@@ -282,7 +282,10 @@ def ecopr_error_report(
 
 def confirmations_for(application: Application) -> list[PRConfirmation]:
     """The application's confirmations, the PA first, with the person, in one query (the
-    client's and the representative's application pages)."""
+    client's and the representative's application pages). None before approval, without a
+    query."""
+    if application.status != Application.Status.APPROVED:
+        return []
     confirmations = list(
         PRConfirmation.objects.filter(application_id=application.pk)
         .select_related("person")

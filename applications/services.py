@@ -561,13 +561,42 @@ def document_upload(
 ):
     """Store ``checked`` (a CheckedUpload) as the slot's file. A file already in the slot is
     replaced and kept in the history, and files waiting to be combined with it are removed."""
+    application = _lock(application)
+    _ensure_editable(application)
+    slot = _document_slot(application, slot_key)
+    document = document_store(
+        application=application,
+        slot=slot,
+        checked=checked,
+        details=details,
+        actor=actor,
+        translation=translation,
+        ip=ip,
+    )
+    _signatures_refresh(application, actor=actor)  # an upload clears the declaration
+    application_progress_refresh(application, at=document.uploaded_at)
+    return document
+
+
+def document_store(
+    *,
+    application: Application,
+    slot,
+    checked,
+    details: dict,
+    actor,
+    translation=None,
+    ip: str | None = None,
+    action: str | None = None,
+):
+    """The storing half of an upload, for a slot the caller chose and an application it
+    locked and checked: the file (and translation) stored, the slot's previous file replaced,
+    one history row (``action``, else uploaded or replaced) and one audit row. Shared by
+    ``document_upload`` and the uploads allowed after submission (applications.after_submission)."""
     from .documents import document_name_for
     from .models import Document
     from .uploads import upload_store
 
-    application = _lock(application)
-    _ensure_editable(application)
-    slot = _document_slot(application, slot_key)
     previous = slot.current
     if previous is not None and previous.combine_in_progress:
         raise CombineInProgress()
@@ -610,15 +639,14 @@ def document_upload(
     )
     if previous is not None:
         Document.objects.filter(pk=previous.pk).update(replaced_by=document)
-    action = (
-        ApplicationEvent.Action.DOCUMENT_REPLACED
-        if previous
-        else ApplicationEvent.Action.DOCUMENT_UPLOADED
-    )
+    if action is None:
+        action = (
+            ApplicationEvent.Action.DOCUMENT_REPLACED
+            if previous
+            else ApplicationEvent.Action.DOCUMENT_UPLOADED
+        )
     _event(application, action, actor=actor, at=now, person=slot.person, reason=_slot_reason(slot))
-    audit_record(actor=actor, action=action.value, obj=document, ip=ip)
-    _signatures_refresh(application, actor=actor)  # an upload clears the declaration
-    application_progress_refresh(application, at=now)
+    audit_record(actor=actor, action=str(action), obj=document, ip=ip)
     return document
 
 
@@ -994,30 +1022,39 @@ def document_combine_sweep(*, now: datetime | None = None) -> int:
 
 
 def application_file_ids(*, application_ids: list[int]) -> set[int]:
-    """The stored files (uploads and translations) of these applications' documents."""
-    from .models import Document
+    """The stored files of these applications: uploads, translations and the "Download
+    draft as PDF" files (they hold the forms' answers too)."""
+    from .models import Document, DraftExport
 
     documents = Document.objects.filter(application_id__in=application_ids)
-    return set(documents.values_list("file_id", flat=True)) | set(
-        documents.exclude(translation_file=None).values_list("translation_file_id", flat=True)
+    exports = DraftExport.objects.filter(application_id__in=application_ids)
+    return (
+        set(documents.values_list("file_id", flat=True))
+        | set(
+            documents.exclude(translation_file=None).values_list("translation_file_id", flat=True)
+        )
+        | set(exports.exclude(file=None).values_list("file_id", flat=True))
     )
 
 
 def application_documents_erase(*, application_ids: list[int]) -> int:
-    """Erase every upload of these applications: document rows, stored-file rows, and, after
-    commit, the bytes and their cached previews (client account deletion, personal data).
+    """Erase every upload and draft PDF of these applications: document and draft export rows,
+    stored-file rows, and, after commit, the bytes and their cached previews (client account
+    deletion, personal data).
     Returns the number of documents erased. The caller holds the applications' row locks."""
     from django.core.files.storage import default_storage
 
     from accounts.models import StoredFile
 
-    from .models import Document
+    from .models import Document, DraftExport
 
     documents = Document.objects.filter(application_id__in=application_ids)
+    exports = DraftExport.objects.filter(application_id__in=application_ids)
     file_ids = application_file_ids(application_ids=application_ids)
     stored = list(StoredFile.objects.filter(pk__in=file_ids).only("pk", "public_id", "file"))
     documents.update(part_of=None, replaced_by=None)
     erased, _ = documents.delete()
+    exports.delete()
     StoredFile.objects.filter(pk__in=file_ids).delete()
     names = [row.file.name for row in stored]
 

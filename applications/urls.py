@@ -2,7 +2,7 @@ from django.urls import path
 
 from clients import views as client_views
 
-from . import document_views, signature_views, submission_views, views
+from . import after_submission_views, document_views, signature_views, submission_views, views
 
 app_name = "applications"
 urlpatterns = [
@@ -53,6 +53,17 @@ urlpatterns = [
         "<uuid:public_id>/people/<uuid:person_id>/ecopr/",
         submission_views.ecopr,
         name="ecopr",
+    ),
+    # After submission (issue 8): a requested document, a change of circumstances.
+    path(
+        "<uuid:public_id>/requests/<uuid:request_id>/upload/",
+        after_submission_views.requested_document_upload,
+        name="requested_document_upload",
+    ),
+    path(
+        "<uuid:public_id>/circumstances/new/",
+        after_submission_views.circumstance_report,
+        name="circumstance_report",
     ),
     # Documents (issue 6). A slot is "<item code>" or "<item code>--<person public_id>".
     path("<uuid:public_id>/documents/", document_views.documents, name="documents"),

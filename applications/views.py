@@ -22,6 +22,7 @@ from .access import (
     preparer_required,
     representative_required,
 )
+from .after_submission import after_submission_context
 from .forms import (
     ApplicationCopyForm,
     ApplicationCreateForm,
@@ -210,7 +211,7 @@ def detail(request, public_id):
             ),
             "signatures": signatures,
             "staff_return": staff.latest_return(application),
-            "document_requests": list(application.document_requests.all()),
+            **after_submission_context(application),
             "can_withdraw": staff.can_withdraw(application),
             "program_stopped": is_stopped(application),
             "pr_confirmations": confirmations_for(application),

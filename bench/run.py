@@ -113,6 +113,12 @@ def commit() -> str:
 
 
 def main(argv=None) -> int:
+    run(argv)
+    return 0
+
+
+def run(argv=None) -> dict:
+    """Seed, serve, measure; write the JSON report and return it."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="1 s warm-up, 4 s, 1 repeat")
     parser.add_argument("--skip-seed", action="store_true")
@@ -170,7 +176,7 @@ def main(argv=None) -> int:
     out = RESULTS / f"{datetime.now(UTC):%Y-%m-%d}-{report['commit']}.json"
     out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {out.relative_to(ROOT)}")
-    return 0
+    return report
 
 
 if __name__ == "__main__":

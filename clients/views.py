@@ -28,6 +28,7 @@ from applications.access import (
 )
 from applications.document_views import image_document_response, page_response, preview_context
 from applications.forms import IndividualStartForm, nearly_full, open_programs
+from applications.history import processing_timeline
 from applications.models import Application, ApplicationEvent, Document
 from applications.pr_confirmation import confirmations_for
 from applications.services import application_self_start
@@ -199,23 +200,12 @@ def representative_revoke(request, public_id):
     return redirect("applications:detail", public_id=application.public_id)
 
 
-def _status_timeline(application) -> list[dict]:
-    """The client's timeline: the rows above plus every status change, newest first."""
-    actions = [*TIMELINE_LABELS, ApplicationEvent.Action.STATUS_CHANGED]
-    rows = []
-    for event in (
-        ApplicationEvent.objects.filter(application_id=application.pk, action__in=actions)
-        .only("action", "new_status", "at")
-        .order_by("-at", "-id")[:TIMELINE_LIMIT]
-    ):
-        if event.action == ApplicationEvent.Action.STATUS_CHANGED:
-            if event.new_status not in Application.Status.values:
-                continue
-            label = _("Status: %(status)s") % {"status": Application.Status(event.new_status).label}
-        else:
-            label = TIMELINE_LABELS[event.action]
-        rows.append({"at": event.at, "label": label, "action": event.action})
-    return rows
+def _status_timeline(application) -> list:
+    """The client's timeline: the rows above plus the processing timeline (status changes,
+    staff decisions, requests, changes of circumstances), newest first."""
+    return processing_timeline(application, for_client=True, labels=TIMELINE_LABELS)[
+        :TIMELINE_LIMIT
+    ]
 
 
 def _review(application):
@@ -241,6 +231,8 @@ def _review(application):
 @client_required
 def application_detail(request, public_id):
     application = get_application_for_user(request, public_id)
+    if application.is_self_represented:  # they prepare it: the preparer's page is theirs
+        return redirect("applications:detail", public_id=application.public_id)
     grouped, documents = _review(application)
     corrections = list(
         CorrectionRequest.objects.filter(application_id=application.pk).only(
@@ -299,6 +291,8 @@ def document_image(request, public_id, document_id):
 @client_required
 def correction_new(request, public_id):
     application = get_application_for_user(request, public_id)
+    if application.is_self_represented:  # nobody else to ask: they change it themselves
+        raise WrongState()
     people = list(application.people.order_by("created_at", "id"))
     people.sort(key=lambda person: not person.is_principal)
     form = CorrectionRequestForm(

@@ -34,11 +34,10 @@ app.conf.beat_schedule = {
         "options": {"expires": 55},
     },
     # Packages whose render task was lost (Redis down at submit) or whose worker was killed.
-    # Less often than a render can take, so a slow render is not published twice in a row.
     "submission_package_sweep_task": {
         "task": "applications.tasks.submission_package_sweep_task",
-        "schedule": 300.0,
-        "options": {"expires": 290},
+        "schedule": 60.0,
+        "options": {"expires": 55},
     },
     # eCOPRs of confirmed people whose render was lost are published again.
     "ecopr_sweep_task": {

@@ -11,6 +11,7 @@ from allauth.account.internal.userkit import user_id_to_str
 from allauth.mfa.models import Authenticator
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 
 from accounts import session_policy
 from accounts.models import User
@@ -148,6 +149,14 @@ def _fresh_rate_limits(request, django_db_blocker):
     if commits:
         with django_db_blocker.unblock():
             cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _english_between_tests():
+    """A request to a French page leaves French active in the test thread; reset it so the
+    next test (in the same worker) builds English URLs and messages."""
+    yield
+    translation.activate("en")
 
 
 @pytest.fixture(autouse=True)

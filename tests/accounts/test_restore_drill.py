@@ -14,7 +14,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from accounts.models import StoredFile
-from accounts.restore_drill import DrillError, client_binary
+from accounts.restore_drill import Drill, DrillError, client_binary, scratch_prefix
 from applications.models import Person, Submission
 from tests import factories
 from tests.applications.submission_helpers import make_ready
@@ -32,8 +32,10 @@ def drill(*args) -> tuple[str, str | None]:
 
 
 def scratch_databases() -> set[str]:
+    """This test database's scratch databases (other checkouts may run drills meanwhile)."""
+    prefix = scratch_prefix(connection.settings_dict["NAME"])
     with connection.cursor() as cursor:
-        cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE 'drill_%%'")
+        cursor.execute("SELECT datname FROM pg_database WHERE starts_with(datname, %s)", [prefix])
         return {name for (name,) in cursor.fetchall()}
 
 
@@ -107,3 +109,10 @@ def test_the_client_must_be_at_least_the_server_version(tmp_path, monkeypatch):
     assert client_binary("pg_dump", 13) == str(tmp_path / "pg_dump")
     with pytest.raises(DrillError, match="no pg_dump of PostgreSQL 15 or newer"):
         client_binary("pg_dump", 15)
+
+
+def test_the_drill_needs_postgresql():
+    drill = Drill()
+    drill.db = {**drill.db, "ENGINE": "django.db.backends.sqlite3"}
+    with pytest.raises(DrillError, match="needs PostgreSQL"):
+        drill.run()

@@ -146,3 +146,23 @@ def test_a_submitted_application_has_no_draft_pdf(rep_a, rep_a_user):
     assert rep_a.post(url(submitted)).status_code == 409
     assert rep_a.get(url(submitted, "draft_pdf_download")).status_code == 409
     assert not DraftExport.objects.exists()
+
+
+def test_erasing_the_applications_uploads_erases_their_draft_pdfs(
+    rep_a, application_a, django_capture_on_commit_callbacks
+):
+    """Client account deletion (clients.services.client_account_delete) erases uploads with
+    application_documents_erase; a draft PDF holds the same personal data."""
+    from django.core.files.storage import default_storage
+
+    from accounts.models import StoredFile
+    from applications.services import application_documents_erase
+
+    export_pdf(rep_a, application_a, django_capture_on_commit_callbacks)
+    stored = DraftExport.objects.get().file
+    assert default_storage.exists(stored.file.name)
+    with django_capture_on_commit_callbacks(execute=True):
+        application_documents_erase(application_ids=[application_a.pk])
+    assert not DraftExport.objects.exists()
+    assert not StoredFile.objects.filter(pk=stored.pk).exists()
+    assert not default_storage.exists(stored.file.name)

@@ -138,6 +138,14 @@ def test_pausing_emails_each_representative_with_drafts_once_whatever_their_numb
     from accounts.models import OutboxEmail
 
     assert OutboxEmail.objects.filter(key__startswith="intake-stopped:").count() == 4
+    # Bilingual, the program named, and no client data.
+    email = OutboxEmail.objects.filter(to=one.user.email).order_by("pk").first()
+    assert "is paused" in email.subject and "est suspendu" in email.subject
+    assert (
+        "Sponsoring a spouse" in email.body_text and "La version française suit" in email.body_text
+    )
+    assert "programme est maintenant suspendu" in email.body_text
+    assert "Doe" not in email.body_text and "Jane" not in email.body_text
 
 
 def test_opening_a_program_warns_nobody(program_admin_user, outbox):
@@ -194,6 +202,7 @@ def test_a_program_administrator_pauses_a_program_on_the_intake_page(
     assert len(outbox.to(application_a.representative.user.email, "intake_stopped")) == 1
     change_page = program_admin.get(response["Location"]).content.decode()
     assert "Representatives warned: 1" in change_page
+    assert "intake changes" in change_page.lower()  # the history, read-only
     assert intake_url(target) in change_page
 
 
@@ -314,3 +323,25 @@ def test_submitted_applications_get_no_banner(rep_a, rep_a_user):
     assert "intake-banner" not in rep_a.get(reverse("applications:dashboard")).content.decode()
     detail = reverse("applications:detail", args=[submitted.public_id])
     assert "intake-banner" not in rep_a.get(detail).content.decode()
+
+
+def test_a_program_added_in_the_admin_gets_an_open_intake_without_a_cap(program_admin):
+    add_url = reverse("admin:applications_program_add")
+    page = program_admin.get(add_url)
+    data = {
+        "code": "new_pilot", "name_en": "New pilot", "name_fr": "Nouveau projet pilote",
+        "category": "economic", "order": "0", "is_active": "on", "allows_dependants": "on",
+        "imm5562_required": "unknown", "digital_forms": "standard",
+        "signing_mode": "pa_signs_all", "application_number_prefix": "E",
+        "signable_items": '["consent"]', "other_guides": "[]", "forbidden_provinces": "[]",
+        "required_provinces": "[]", "checks": "[]", "details_fields": "[]",
+    }  # fmt: skip
+    for inline in page.context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        for name in ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS"):
+            data[f"{management.prefix}-{name}"] = "0"
+    response = program_admin.post(add_url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    created = program("new_pilot")
+    assert (created.intake.state, created.intake.cap) == ("open", None)
+    assert program_admin.get(PROGRAMS).status_code == 200

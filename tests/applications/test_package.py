@@ -18,6 +18,7 @@ from tests.applications.test_submission import declare, sign_everything, submit
 from tests.forms_imm.helpers import TODAY
 
 pytestmark = pytest.mark.django_db
+MINUTE = timedelta(minutes=1)
 
 
 @pytest.mark.parametrize(
@@ -88,7 +89,7 @@ def bare(application_a):
 
 
 def test_a_render_that_loses_the_race_keeps_the_winners_file_and_leaves_nothing(bare):
-    """Two tasks for one submission (a republish racing a slow render): the file is renamed
+    """Two renders of one submission (the first stalled past its claim): the file is renamed
     into place under the row lock, so the loser can neither replace the winner's file nor
     leave its own behind."""
     real_render = package.package_render
@@ -98,7 +99,9 @@ def test_a_render_that_loses_the_race_keeps_the_winners_file_and_leaves_nothing(
         calls.append(submission.pk)
         if len(calls) > 1:
             return real_render(submission)  # the other task, which wins
-        inner.append(package.submission_package_build(submission_id=submission.pk))
+        # This render stalls past the claim's lifetime, so another task takes over.
+        with time_machine.travel(timezone.now() + package.PACKAGE_RENDER_STALE):
+            inner.append(package.submission_package_build(submission_id=submission.pk))
         return b"%PDF-1.7 the loser's bytes"
 
     with mock.patch.object(package, "package_render", side_effect=render):
@@ -113,18 +116,39 @@ def test_a_render_that_loses_the_race_keeps_the_winners_file_and_leaves_nothing(
     assert hashlib.sha256(content).hexdigest() == bare.package.sha256
 
 
-def test_the_sweep_waits_for_the_submits_own_task_then_publishes_and_clears_orphans(bare):
+def test_a_second_task_while_a_render_runs_stops_at_once(bare):
+    with mock.patch.object(package, "package_render", return_value=b"%PDF-1.7") as render:
+        Submission.objects.filter(pk=bare.pk).update(package_claimed_at=timezone.now())
+        assert package.submission_package_build(submission_id=bare.pk) == "busy"
+        assert render.call_count == 0
+        with time_machine.travel(timezone.now() + package.PACKAGE_RENDER_STALE):
+            assert package.submission_package_build(submission_id=bare.pk) == "rendered"
+        assert package.submission_package_build(submission_id=bare.pk) == "exists"
+    bare.refresh_from_db()
+    assert bare.package_status == "ready" and bare.package_attempts == 1
+
+
+def test_the_sweep_republishes_unclaimed_packages_once_a_minute_and_clears_orphans(bare):
     folder = Path(default_storage.path(package.PACKAGE_FOLDER))
     folder.mkdir(parents=True)
     orphan = folder / f"dead{package.PART_SUFFIX}"
     orphan.write_bytes(b"%PDF-half")
+    start = bare.package_published_at
     with mock.patch("applications.tasks.submission_package_render_task.apply_async") as publish:
-        with time_machine.travel(bare.submitted_at + timedelta(minutes=4)):
-            assert package.package_sweep() == []
+        with time_machine.travel(start + timedelta(seconds=30)):
+            assert package.package_sweep() == []  # the submit's own task has its chance
         assert orphan.exists(), "a part file this young may belong to a running render"
-        with time_machine.travel(timezone.now() + timedelta(minutes=6)):
+        with time_machine.travel(start + timedelta(seconds=61)):
             assert package.package_sweep() == [bare.pk]
-    publish.assert_called_once_with(args=(bare.pk,), retry=False)
+            assert package.package_sweep() == []  # just published
+        # A render claimed it: left alone until the claim is stale.
+        Submission.objects.filter(pk=bare.pk).update(package_claimed_at=start + MINUTE * 2)
+        with time_machine.travel(start + MINUTE * 4):
+            assert package.package_sweep() == []
+        with time_machine.travel(timezone.now() + MINUTE * 8):
+            assert package.package_sweep() == [bare.pk]
+    assert publish.call_count == 2
+    publish.assert_called_with(args=(bare.pk,), retry=False)
     assert not orphan.exists()
 
 
@@ -139,17 +163,17 @@ def test_the_sweep_stops_at_a_broker_error_and_logs_it(bare, application_b, capl
             "applications.tasks.submission_package_render_task.apply_async",
             side_effect=OperationalError("down"),
         ) as publish,
-        time_machine.travel(timezone.now() + timedelta(minutes=6)),
+        time_machine.travel(timezone.now() + MINUTE * 2),
     ):
         assert package.package_sweep() == []
     assert publish.call_count == 1
     assert "package sweep: broker unreachable" in caplog.text
 
 
-def test_the_package_sweep_is_scheduled_every_5_minutes():
+def test_the_package_sweep_is_scheduled_every_minute():
     from applications.tasks import submission_package_sweep_task
     from portal.celery import app
 
     entry = app.conf.beat_schedule["submission_package_sweep_task"]
     assert entry["task"] == submission_package_sweep_task.name
-    assert entry["schedule"] == 300.0 and entry["options"]["expires"] < 300
+    assert entry["schedule"] == 60.0 and entry["options"]["expires"] < 60

@@ -7,9 +7,11 @@ from datetime import date
 import pypdfium2
 import pytest
 from django.core.exceptions import PermissionDenied
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from accounts.errors import WrongState
-from accounts.models import OutboxEmail
+from accounts.models import OutboxEmail, User
 from applications import ecopr, pr_confirmation
 from applications.models import ApplicationEvent, EcoprErrorReport, PRConfirmation
 from tests import factories
@@ -239,3 +241,53 @@ def test_the_client_reports_an_error_and_the_representative_is_emailed(approved,
             field="name",
             correct_value="x",
         )
+
+
+# --- random sequences (Hypothesis) -------------------------------------------------------------
+
+OPERATIONS = ("send", "accept", "reject", "confirm")
+
+
+@settings(
+    max_examples=40,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(steps=st.lists(st.sampled_from(OPERATIONS), max_size=8))
+def test_random_sequences_follow_the_table_and_write_one_history_row_per_move(approved, steps):
+    application, _ = approved
+    officer = User.objects.filter(groups__name=OFFICER).first() or make_staff_in(OFFICER)
+    confirmation = pr_confirmation.confirmations_for(application)[0]
+    PRConfirmation.objects.filter(pk=confirmation.pk).update(state=State.PENDING, landed_on=None)
+    confirmation.refresh_from_db()
+    events = ApplicationEvent.objects.filter(
+        application=application, person_public_id=confirmation.person.public_id
+    )
+    for step in steps:
+        before_state, before_events = confirmation.state, events.count()
+        target = {
+            "send": State.SUBMITTED,
+            "accept": State.PHOTO_ACCEPTED,
+            "reject": State.PHOTO_REJECTED,
+            "confirm": State.CONFIRMED,
+        }[step]
+        allowed = target in PRConfirmation.TRANSITIONS[before_state]
+        try:
+            if step == "send":
+                _send(confirmation, application.client.user)
+            elif step == "confirm":
+                pr_confirmation.pr_confirm(confirmation=confirmation, actor=officer)
+            else:
+                pr_confirmation.pr_photo_review(
+                    confirmation=confirmation, actor=officer, accept=step == "accept", reason="r"
+                )
+        except WrongState:
+            assert not allowed
+        else:
+            assert allowed
+        confirmation.refresh_from_db()
+        assert confirmation.state == (target if allowed else before_state)
+        assert events.count() == before_events + (1 if allowed else 0)
+        if confirmation.state == State.PHOTO_REJECTED:
+            assert confirmation.rejection_reason
+        if confirmation.state == State.CONFIRMED:
+            assert confirmation.landed_on is not None and confirmation.photo_id is not None

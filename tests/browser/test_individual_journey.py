@@ -66,6 +66,7 @@ def declare_and_submit(page, base):
 
 
 def test_an_individual_applies_without_a_representative(page, live_server):
+    page.set_default_timeout(60_000)  # submission renders the package in the request
     # 1. From the sign-in page to the individual sign-up; confirm the email; sign in.
     page.goto("/en/auth/login/")
     page.get_by_role("link", name="Create an individual account").click()

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pypdfium2
 import pytest
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core import mail
 from django.urls import reverse
@@ -16,27 +15,13 @@ from playwright.sync_api import expect
 
 from applications.models import Program
 from tests import factories
-from tests.browser.test_representative_onboarding import submit, visit
-from tests.browser.test_staff_processing import admin_page
+from tests.browser.test_representative_onboarding import visit
+from tests.browser.test_staff_processing import admin_page, staff_signs_in
 from tests.conftest import signed_in
-from tests.staff.helpers import PROGRAM_ADMIN, make_staff_in
+from tests.staff.helpers import PROGRAM_ADMIN
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 CODE = "atlantic_immigration_program"
-
-
-def program_admin_signs_in(page):
-    user = make_staff_in(PROGRAM_ADMIN, email="intake-admin@example.test")
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    _authenticator, secret = factories.make_totp(user)
-    page.goto(reverse("admin:index"))
-    page.fill("#id_login", user.email)
-    page.fill("#id_password", factories.PASSWORD)
-    submit(page)
-    expect(page).to_have_url(re.compile(r"/en/auth/2fa/authenticate/$"))
-    page.fill("#id_code", factories.totp_code(secret))
-    submit(page)
-    expect(page).to_have_url(re.compile(r"/en/staff-admin/$"))
 
 
 def rep_page_for(browser, live_server, user):
@@ -67,7 +52,7 @@ def test_pausing_a_program_warns_the_representative_who_downloads_the_draft(
         rep_page.goto("/en/applications/")
         expect(rep_page.locator('[data-testid="intake-banner"]')).to_have_count(0)
 
-        program_admin_signs_in(page)
+        staff_signs_in(page, PROGRAM_ADMIN, "intake-admin@example.test")
         page.goto(reverse("admin:applications_program_changelist"))
         page.locator("#searchbar").fill(CODE)
         page.keyboard.press("Enter")

@@ -34,8 +34,8 @@ def admin_page(page, url_pattern):
     page.goto(english)
 
 
-def staff_signs_in(page):
-    user = make_staff_in(SUPERVISOR, email="officer@example.test")
+def staff_signs_in(page, group=SUPERVISOR, email="officer@example.test"):
+    user = make_staff_in(group, email=email)
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     _authenticator, secret = factories.make_totp(user)
     page.goto(reverse("admin:index"))

@@ -99,3 +99,12 @@ def test_only_the_applicant_appoints_and_only_verified_representatives(individua
         signed_in(stranger).get(client_url("representative_appoint", application)).status_code
         == 404
     )
+
+
+def test_the_read_only_client_page_leads_a_self_represented_applicant_to_their_own(
+    browser, individual
+):
+    application = make_own_application(individual)
+    response = browser.get(client_url("application", application))
+    assert response["Location"] == url("detail", application)
+    assert browser.get(client_url("correction_new", application)).status_code == 409

@@ -188,3 +188,16 @@ def test_the_representative_declaration_is_refused_without_the_assistance_answer
         submission.representative_declare(
             application=application, actor=individual, evidence=EVIDENCE
         )
+
+
+def test_a_program_stopping_warns_the_individual_with_a_draft_in_it(individual, application_a):
+    from applications.intake import program_intake_change
+    from tests.staff.helpers import PROGRAM_ADMIN
+
+    application = make_own_application(individual)
+    OutboxEmail.objects.all().delete()
+    program_intake_change(
+        program=application.program, state="paused", cap=None, actor=make_staff_in(PROGRAM_ADMIN)
+    )
+    warned = sorted(OutboxEmail.objects.values_list("to", flat=True))
+    assert warned == sorted(["ivy@example.test", application_a.representative.user.email])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import email
 import os
 import select
+import shutil
 import signal
 import socket
 import socketserver
@@ -30,7 +31,7 @@ from kombu import pools
 from portal.celery import app as celery_app
 
 ROOT = Path(__file__).resolve().parents[2]
-REDIS_SERVER = "/usr/bin/redis-server"
+REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 
 
 def free_port() -> int:

@@ -83,6 +83,12 @@ def test_with_redis_down_a_representative_submits_and_everything_is_produced_onc
     ):
         browser = sign_in(user, secret)
         assert browser.get(reverse("applications:dashboard")).status_code == 200
+        autosave = browser.post(
+            section_url(application_a, pa, "background"),
+            {"details": "typed while Redis is down", "expected_version": "0"},
+            HTTP_X_AUTOSAVE="1",
+        )
+        assert autosave.status_code == 204
         make_ready(browser, application_a)  # every section of every form, through the pages
         sign_everything(application_a)  # the client's signatures (emails queued)
         response = browser.post(submit_url, {"action": "declare", "declare": "on"})

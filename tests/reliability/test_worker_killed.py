@@ -2,7 +2,7 @@
 package is produced exactly once afterwards (QUALITY.md §6, "Package render").
 
 A real worker renders on the test's own Redis with its file writes made to stall half way
-(slow_render.py); the test SIGKILLs it there, then a fresh worker and the sweeper finish the
+(slow_render.py); the test SIGKILLs it there, then the sweeper and a fresh worker finish the
 job.
 """
 
@@ -41,7 +41,7 @@ def submitted(own_redis, application_a):
 
 
 def test_a_worker_killed_mid_render_leaves_no_package_and_a_new_one_renders_it_once(
-    own_redis, workers, submitted, tmp_path
+    own_redis, workers, thread_worker_later, submitted, tmp_path
 ):
     final = Path(default_storage.path(package.package_name(submitted)))
     folder = final.parent
@@ -65,20 +65,20 @@ def test_a_worker_killed_mid_render_leaves_no_package_and_a_new_one_renders_it_o
     assert submitted.package_attempts == 1
     assert not StoredFile.objects.filter(purpose="submission_package").exists()
 
-    # The submit's own task may still be running for a while: the sweeper leaves it alone...
-    with time_machine.travel(submitted.submitted_at + timedelta(minutes=1)):
+    # The claim of the killed render holds the sweeper off until it is stale...
+    with time_machine.travel(timezone.now() + timedelta(minutes=2)):
         assert package.package_sweep() == []
-    # ...then publishes it again, and removes the orphaned part file.
-    workers.start(own_redis.url, queues="pdf")
-    with time_machine.travel(timezone.now() + timedelta(minutes=6)):
+    # ...then it publishes the package again and removes the orphaned part file; a worker
+    # sharing the test's clock (a subprocess would not) renders it.
+    with time_machine.travel(timezone.now() + timedelta(minutes=6), tick=True):
+        thread_worker_later()
         assert package.package_sweep() == [submitted.pk]
-    assert not parts[0].exists()
-
-    wait_until(
-        lambda: Submission.objects.get(pk=submitted.pk).package_status == "ready",
-        120,
-        "the new worker to render the package",
-    )
+        assert not parts[0].exists()
+        wait_until(
+            lambda: Submission.objects.get(pk=submitted.pk).package_status == "ready",
+            120,
+            "the new worker to render the package",
+        )
     submitted.refresh_from_db()
     stored = StoredFile.objects.get(purpose="submission_package")
     assert submitted.package == stored
@@ -89,7 +89,7 @@ def test_a_worker_killed_mid_render_leaves_no_package_and_a_new_one_renders_it_o
 
     # A duplicate task (a republish racing a slow render, the lost message coming back)
     # renders nothing new, and the stored file keeps the hash on record.
-    with time_machine.travel(timezone.now() + timedelta(minutes=6)):
+    with time_machine.travel(timezone.now() + timedelta(minutes=12)):
         assert package.package_sweep() == []
     submission_package_render_task.apply_async(args=(submitted.pk,), retry=False)
     drain(own_redis, queue="pdf", seconds=120)

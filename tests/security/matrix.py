@@ -291,6 +291,26 @@ RULES: list[Rule] = [
         rep_pending="302 405",
     ),
     rule(
+        "applications:circumstance_report",
+        why="after submission (the world's submitted application): the form, an incomplete POST "
+        "shows the errors (200)",
+        default="404 404",
+        anonymous="302 302",
+        rep_a="200/404/404 200/404/404",
+        rep_b="404/200/404 404/200/404",
+        rep_pending="302 302",
+    ),
+    rule(
+        "applications:requested_document_upload",
+        why="the world's request is on a submitted application, where staff have not started the "
+        "check: not open yet (409); anyone else's is a 404",
+        default="404 404",
+        anonymous="302 302",
+        rep_a="409/404/404 409/404/404",
+        rep_b="404/409/404 404/409/404",
+        rep_pending="302 302",
+    ),
+    rule(
         "applications:document_delete",
         "applications:person_remove",
         why="confirmation page, then POST and redirect",

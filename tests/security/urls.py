@@ -19,6 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 # missing objects.
 OBJECT_KWARGS = {
     "public_id", "person_id", "document_id", "correction_id", "object_id", "id", "content_type_id",
+    "request_id",
 }  # fmt: skip
 # Arguments that are not objects (tokens, page numbers): a fixed value each.
 PLAIN_KWARGS = {
@@ -124,13 +125,19 @@ def _object_values(url: UrlName, side) -> dict:
         "document_id": side.pdf_document.public_id,
         "slot_key": side.pdf_document.slot_key,
         "correction_id": side.correction.public_id,
+        "request_id": side.document_request.public_id,
     }
     name = url.name
     if name.startswith("forms_imm:"):
         values["person_id"] = pa.public_id
     if name in ("applications:document_image", "applications:document_translation"):
         values["document_id"] = side.image_document.public_id
-    if name in ("applications:submission", "applications:submission_package"):
+    if name in (
+        "applications:submission",
+        "applications:submission_package",
+        "applications:circumstance_report",
+        "applications:requested_document_upload",
+    ):
         values["public_id"] = side.queued.public_id
     if name in PR_URLS or name.startswith("admin:applications_application_pr_"):
         # The world's PR confirmation is on the queued application's PA.
@@ -170,6 +177,7 @@ def kwargs_for(url: UrlName, world, obj: str) -> dict:
             "person_id": uuid.uuid4(),
             "document_id": uuid.uuid4(),
             "correction_id": uuid.uuid4(),
+            "request_id": uuid.uuid4(),
             "slot_key": "passport",
             "object_id": MISSING_PK,
             "id": MISSING_PK,

@@ -62,6 +62,7 @@ class Side:
     mfa_reset: object = None
     queued: object = None  # a submitted application (in the staff queue) with its submission
     correction: object = None  # the client's open correction request on ``application``
+    document_request: object = None  # staff's request on ``queued`` (not open while submitted)
     canaries: set[str] = field(default_factory=set)
 
 
@@ -97,7 +98,13 @@ def _side(letter: str) -> Side:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from accounts.services import mfa_reset_request_create
-    from applications.models import Application, PRConfirmation, SignatureEvent, Submission
+    from applications.models import (
+        Application,
+        DocumentRequest,
+        PRConfirmation,
+        SignatureEvent,
+        Submission,
+    )
     from applications.uploads import upload_check
     from clients.models import CorrectionRequest
     from forms_imm.models import FormSection
@@ -212,6 +219,14 @@ def _side(letter: str) -> Side:
         warned_at=application.created_at, people=1, form_sections=0, documents=0, files=0,
         file_bytes=0,
     )  # fmt: skip
+    # A document request on the submitted application: not open yet (staff ask from the
+    # completeness check on), so its upload page answers 409 to the representative.
+    side.document_request = DocumentRequest.objects.create(
+        application=side.queued,
+        name=f"CANARY-{letter} requested document",
+        due_on=date(2099, 1, 1),
+        requested_by=side.rep_user,
+    )
     side.canaries = {
         f"CANARY-{letter}",
         side.rep_user.email,
