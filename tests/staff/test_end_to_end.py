@@ -10,12 +10,14 @@ representative and the client see on their own pages."""
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
 from applications import pr_confirmation
 from applications.models import ApplicationEvent, PRConfirmation, StaffDecision
 from tests.conftest import signed_in
+from tests.corpus.make_uploads import good_pdf
 from tests.forms_imm.helpers import TODAY
 from tests.staff import cycle
 from tests.staff.helpers import OFFICER, SUPERVISOR, make_staff_in
@@ -45,7 +47,8 @@ def test_the_whole_staff_cycle(rep_a_user, rep_a, outbox, django_capture_on_comm
     client_user = application.client.user
     client = signed_in(client_user)
     rep_email, client_email = rep_a_user.email, client_user.email
-    officer_user, supervisor_user = make_staff_in(OFFICER), make_staff_in(SUPERVISOR)
+    officer_user = make_staff_in(OFFICER, email="officer.hidden@example.test")
+    supervisor_user = make_staff_in(SUPERVISOR, email="supervisor.hidden@example.test")
     officer, supervisor = signed_in(officer_user), signed_in(supervisor_user)
     detail = cycle.app_url("detail", application)
     client_page = reverse("clients:application", args=[application.public_id])
@@ -88,8 +91,11 @@ def test_the_whole_staff_cycle(rep_a_user, rep_a, outbox, django_capture_on_comm
     assert "Missing signature" in dashboard and "Fee missing or underpaid" in dashboard
     page = rep_a.get(detail).content.decode()
     assert 'data-testid="staff-return"' in page and cycle.NOTE in page and item.name_en in page
-    # The client sees the application is returned, in their own page.
-    assert client.get(client_page).status_code == 200
+    # Both see the return in the processing history, by "IRCC staff", never the officer.
+    for browser, url in ((rep_a, detail), (client, client_page)):
+        html = browser.get(url).content.decode()
+        assert 'data-testid="timeline"' in html and "IRCC staff" in html, url
+        assert cycle.NOTE in html and "officer.hidden" not in html, url
 
     # 4. The representative reopens it: a draft again, every signature to give again.
     assert rep_a.post(cycle.app_url("reopen", application)).status_code == 302
@@ -113,6 +119,9 @@ def test_the_whole_staff_cycle(rep_a_user, rep_a, outbox, django_capture_on_comm
     assert application.status == "submitted" and application.submissions.count() == 2
     resubmitted = cycle.events(application, Action.SUBMITTED)
     assert len(resubmitted) == 2 and resubmitted[-1].actor == rep_a_user
+    # Staff see what changed since the returned submission: the edited form.
+    html = officer.get(cycle.admin_url("change", application)).content.decode()
+    assert "Changes since the previous submission" in html and "Forms changed" in html
 
     # 6. Staff check it again and accept it: the acknowledgement goes to both.
     cycle.staff_act(officer, application, "check_start")
@@ -135,6 +144,21 @@ def test_the_whole_staff_cycle(rep_a_user, rep_a, outbox, django_capture_on_comm
     assert sent(outbox, rep_email, kind="documents_requested")
     page = rep_a.get(detail).content.decode()
     assert "Police certificate from France" in page and due.isoformat() in page
+
+    # The representative uploads the document into the requested slot.
+    upload = reverse(
+        "applications:requested_document_upload",
+        args=[application.public_id, document_request.public_id],
+    )
+    response = rep_a.post(upload, {"file": SimpleUploadedFile("police.pdf", good_pdf())})
+    assert response.status_code == 302
+    document_request.refresh_from_db()
+    assert document_request.is_fulfilled and document_request.fulfilled_by == rep_a_user
+    uploaded = cycle.events(application, Action.REQUESTED_DOCUMENT_UPLOADED)
+    assert [e.actor for e in uploaded] == [rep_a_user]
+    assert rep_a.get(upload).status_code == 409  # answered: the slot is closed
+    application.refresh_from_db()
+    assert application.status == "accepted"  # nothing else moves
 
     # 8. Processing, then the supervisor approves: the client is invited to confirm PR.
     cycle.staff_act(officer, application, "process_start")
@@ -170,9 +194,8 @@ def test_the_whole_staff_cycle(rep_a_user, rep_a, outbox, django_capture_on_comm
         confirmation.refresh_from_db()
         assert confirmation.state == PRConfirmation.State.CONFIRMED
         assert confirmation.ecopr is not None
-        assert sent(outbox, client_email, template="ecopr_issued") or any(
-            email["key"] == f"ecopr:{confirmation.public_id}" for email in outbox.to(client_email)
-        )
+        keys = [email["key"] for email in outbox.to(client_email)]
+        assert f"ecopr:{confirmation.public_id}" in keys
         download = client.get(
             reverse("applications:ecopr", args=[application.public_id, person_id])
         )
