@@ -206,7 +206,13 @@ def test_the_whole_staff_cycle(rep_a_user, rep_a, outbox, django_capture_on_comm
     body = client.get(client_page).content.decode()
     assert "The PR card will be mailed to:" in body
 
-    # Every history row has an actor (or is the system's) and a time inside the test.
+    # The representative's full history lists every step, staff shown as "IRCC staff".
+    html = rep_a.get(cycle.app_url("history", application)).content.decode()
+    assert "IRCC staff" in html and "hidden@example.test" not in html
+    for label in ("Application submitted", "Additional documents requested", "eCOPR issued"):
+        assert label in html, label
+
+    # Every history row has a time inside the test.
     finished = timezone.now()
     for event in application.events.all():
         assert started <= event.at <= finished, event
