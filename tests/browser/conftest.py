@@ -73,3 +73,20 @@ def assert_accessible(page, *, preload: bool = True):
         for v in bad
     )
     assert not bad, f"Accessibility violations on {page.url}:\n{details}"
+
+
+def signed_in_page(browser, live_server, user):
+    """A new browser context signed in as ``user`` (the session ``tests.conftest.signed_in``
+    makes, as a real sign-in leaves it) and its page; close the context when done."""
+    from django.conf import settings
+
+    from tests.conftest import signed_in
+
+    context = browser.new_context(base_url=live_server.url, locale="en-CA")
+    cookie = signed_in(user).cookies[settings.SESSION_COOKIE_NAME].value
+    context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return page

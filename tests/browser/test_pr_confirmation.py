@@ -7,7 +7,6 @@ import re
 from datetime import date
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 from playwright.sync_api import expect
 
@@ -15,9 +14,9 @@ from accounts.models import OutboxEmail
 from applications.models import Application, PRConfirmation
 from tests import factories
 from tests.applications.pr_helpers import active_client
+from tests.browser.conftest import signed_in_page
 from tests.browser.test_representative_onboarding import visit
 from tests.browser.test_staff_processing import admin_page, staff_signs_in, take_action
-from tests.conftest import signed_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -85,17 +84,7 @@ def test_client_confirms_two_people_staff_reject_one_photo_then_confirm(browser,
         given_names="Noor",
         accompanying=True,
     )
-    client_context = browser.new_context(base_url=live_server.url, locale="en-CA")
-    client_context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": signed_in(client.user).cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    client_page = client_context.new_page()
+    client_page = signed_in_page(browser, live_server, client.user)
     client_url = reverse("clients:application", args=[application.public_id])
     try:
         staff_signs_in(page)
@@ -145,4 +134,4 @@ def test_client_confirms_two_people_staff_reject_one_photo_then_confirm(browser,
             assert email.to == client.user.email
         assert OutboxEmail.objects.filter(key__startswith="pr-photo-rejected:").count() == 1
     finally:
-        client_context.close()
+        client_page.context.close()

@@ -8,16 +8,14 @@ from datetime import timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from applications.models import Application
 from tests import factories
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, signed_in_page
 from tests.browser.test_representative_onboarding import submit, visit
-from tests.conftest import signed_in
 from tests.staff.helpers import SUPERVISOR, make_staff_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -48,16 +46,62 @@ def staff_signs_in(page, group=SUPERVISOR, email="officer@example.test"):
     expect(page).to_have_url(re.compile(r"/en/staff-admin/$"))
 
 
-def take_action(page, action, *, check=()):
+def take_action(page, action, *, check=(), note=""):
     page.locator(".object-tools").get_by_role("link", name=action).click()
     admin_page(page, r"/act/[a-z_]+/")
     for label in check:
         page.get_by_label(label).check()
+    if note:
+        page.get_by_label("Note to the representative and the client").fill(note)
     # The confirmation box, ticked with the keyboard.
     page.get_by_label("I confirm this action").focus()
     page.keyboard.press("Space")
     page.get_by_role("button", name=action).click()
     expect(page.locator(".messagelist")).to_contain_text(action)
+
+
+REASONS = ("Fee missing or underpaid", "Missing signature")
+
+
+def return_incomplete(page, note=""):
+    """From the admin application page: start the check, return it with two reasons."""
+    take_action(page, "Start the completeness check")
+    take_action(page, "Return as incomplete", check=REASONS, note=note)
+    expect(page.locator("#content")).to_contain_text("Returned as incomplete")
+
+
+def dashboard_shows_the_return(rep_page):
+    """The representative's dashboard flags the application with the reasons; axe EN/FR."""
+    rep_page.goto("/en/applications/")
+    flags = rep_page.locator('[data-testid="return-reasons"]')
+    for reason in REASONS:
+        expect(flags).to_contain_text(reason)
+    visit(rep_page, r"/en/applications/$")
+
+
+def request_document(page, name):
+    """From the admin application page: request a document due in 30 days; the due date."""
+    page.locator(".object-tools").get_by_role("link", name="Request additional documents").click()
+    admin_page(page, r"/request-documents/")
+    page.get_by_label("Document requested").fill(name)
+    due = timezone.localdate() + timedelta(days=30)
+    page.get_by_label("Due on").fill(due.isoformat())
+    page.get_by_role("button", name="Request additional documents").click()
+    expect(page.locator(".messagelist")).to_contain_text("Documents requested.")
+    return due
+
+
+def accept_and_request_a_document(page, rep_page, name="Police certificate from France"):
+    """Staff start the check, accept and request a document; the representative's application
+    page (open in ``rep_page``) lists the request with its due date; axe EN/FR."""
+    take_action(page, "Start the completeness check")
+    take_action(page, "Accept into processing")
+    due = request_document(page, name)
+    rep_page.reload()
+    requests = rep_page.locator('[data-testid="document-requests"]')
+    expect(requests).to_contain_text(name)
+    expect(requests).to_contain_text(due.isoformat())
+    visit(rep_page, r"/en/applications/[0-9a-f-]+/$")
 
 
 def test_staff_return_accept_and_request_documents(browser, live_server, page):
@@ -69,17 +113,7 @@ def test_staff_return_accept_and_request_documents(browser, live_server, page):
         status=Application.Status.SUBMITTED,
         application_number="F000000042",
     )
-    rep_context = browser.new_context(base_url=live_server.url, locale="en-CA")
-    rep_context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": signed_in(rep.user).cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    rep_page = rep_context.new_page()
+    rep_page = signed_in_page(browser, live_server, rep.user)
     try:
         staff_signs_in(page)
         page.goto(reverse("admin:applications_application_changelist"))
@@ -91,19 +125,8 @@ def test_staff_return_accept_and_request_documents(browser, live_server, page):
         admin_page(page, r"/staff-admin/applications/application/\d+/change/")
         expect(page.locator("#content")).to_contain_text("Signatures and manifest")
 
-        take_action(page, "Start the completeness check")
-        take_action(
-            page,
-            "Return as incomplete",
-            check=("Fee missing or underpaid", "Missing signature"),
-        )
-        expect(page.locator("#content")).to_contain_text("Returned as incomplete")
-
-        rep_page.goto("/en/applications/")
-        flags = rep_page.locator('[data-testid="return-reasons"]')
-        expect(flags).to_contain_text("Fee missing or underpaid")
-        expect(flags).to_contain_text("Missing signature")
-        visit(rep_page, r"/en/applications/$")
+        return_incomplete(page)
+        dashboard_shows_the_return(rep_page)
         rep_page.get_by_role("link", name=re.compile("Lavoie")).click()
         flag = rep_page.locator('[data-testid="staff-return"]')
         expect(flag).to_contain_text("Fee missing or underpaid")
@@ -113,23 +136,7 @@ def test_staff_return_accept_and_request_documents(browser, live_server, page):
         # Completed and submitted again (the submission service is another branch's).
         Application.objects.filter(pk=application.pk).update(status=Application.Status.SUBMITTED)
         page.reload()
-        take_action(page, "Start the completeness check")
-        take_action(page, "Accept into processing")
-        page.locator(".object-tools").get_by_role(
-            "link", name="Request additional documents"
-        ).click()
-        admin_page(page, r"/request-documents/")
-        page.get_by_label("Document requested").fill("Police certificate from France")
-        due = timezone.localdate() + timedelta(days=30)
-        page.get_by_label("Due on").fill(due.isoformat())
-        page.get_by_role("button", name="Request additional documents").click()
-        expect(page.locator(".messagelist")).to_contain_text("Documents requested.")
-
-        rep_page.reload()
-        requests = rep_page.locator('[data-testid="document-requests"]')
-        expect(requests).to_contain_text("Police certificate from France")
-        expect(requests).to_contain_text(due.isoformat())
+        accept_and_request_a_document(page, rep_page)
         expect(rep_page.locator('[data-testid="staff-return"]')).to_have_count(0)
-        visit(rep_page, r"/en/applications/[0-9a-f-]+/$")
     finally:
-        rep_context.close()
+        rep_page.context.close()
