@@ -46,6 +46,7 @@ SAMPLE_KWARGS = {
     "person_id": uuid.uuid4(),
     "document_id": uuid.uuid4(),
     "correction_id": uuid.uuid4(),
+    "request_id": uuid.uuid4(),
     "slot_key": "passport",
 }
 
