@@ -8,11 +8,19 @@ representative, a representative whose profile awaits verification), the page's 
 read from its HTML (as the mass-assignment walk does), every text field is filled with the
 hostile corpus, and the form is posted. Never a 5xx; the
 answer page and the page it leads to show the text escaped; the page reads back escaped.
+Hypothesis then posts random values into every field of the support form, the client's
+correction request and the person page: never a 5xx, and a row is written only by an accepted
+post and passes its model's validation.
 """
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from tests.security import matrix
 from tests.security.test_mass_assignment_walk import NO_EFFECT, read_form
@@ -74,15 +82,60 @@ def test_hostile_text_in_every_portal_form(world_db, url):
 
 
 def test_the_walk_reaches_the_portal_text_forms(world_db):
-    """The pages the brief names are among those walked (a form the walk no longer finds
-    would silently drop out otherwise)."""
-    reached = {url.name for url in URLS if walk(world_db, url, "plain text")}
-    for name in (
+    """The main text forms are found and posted by the walk (a form it no longer finds would
+    otherwise drop out silently)."""
+    expected = (
         "support:contact",
         "clients:correction_new",
         "applications:person_edit",
         "applications:client_email",
         "representatives:profile_edit",
         "forms_imm:section_edit",
-    ):
+    )
+    reached = {url.name for url in URLS if url.name in expected and walk(world_db, url, "text")}
+    for name in expected:
         assert name in reached, name
+
+
+# --- Hypothesis: random values in every field of the portal's main text forms ----------------
+
+# (URL name, persona, the model the form writes, how to find the row it wrote or changed)
+RANDOM_FORMS = (
+    ("support:contact", "client_a", "support.supportrequest"),
+    ("clients:correction_new", "client_a", "clients.correctionrequest"),
+    ("applications:person_edit", "rep_a", "applications.person"),
+)
+EXAMPLES = None if os.environ.get("HYPOTHESIS_PROFILE") == "deep" else 15
+any_value = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40
+) | st.sampled_from([HOSTILE, "", "1985-04-23", "10", "FR", "on", "-1", "x" * 5000])
+
+
+@hypothesis_settings(
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    **({"max_examples": EXAMPLES} if EXAMPLES else {}),
+)
+@given(form=st.sampled_from(RANDOM_FORMS), values=st.lists(any_value, min_size=1, max_size=20))
+def test_random_posts_to_portal_forms_never_fail_and_save_only_valid_rows(world_db, form, values):
+    from django.apps import apps
+
+    name, persona, label = form
+    url = next(url for url in URLS if url.name == name)
+    path = url_for(url, world_db, "own" if "own" in url.objects else "none")
+    client = world_db.client_for(persona)
+    data, _texts = read_form(client, path)
+    fields = [key for key in data if key not in ("csrfmiddlewaretoken", "expected_version")]
+    posted = {**data, **{key: values[i % len(values)] for i, key in enumerate(fields)}}
+    model = apps.get_model(label)
+    before = {row.pk: row for row in model.objects.all()}
+    response = client.post(path, posted)
+    assert response.status_code < 500, (name, response.status_code)
+    assert_escaped(body_of(response), name)
+    for row in model.objects.all():
+        old = before.get(row.pk)
+        changed = old is None or any(
+            getattr(old, f.attname) != getattr(row, f.attname) for f in model._meta.concrete_fields
+        )
+        if changed:
+            assert response.status_code == 302, f"{name}: a refused post changed {label}"
+            row.full_clean(validate_unique=False, validate_constraints=False)  # saved = valid
