@@ -34,12 +34,12 @@ def test_the_walk_sees_every_url_of_the_app():
 # A method a view does not take is a 405 for any UUID, before anything is looked up: no leak.
 POST_ONLY = {
     "client_resend", "document_combine", "document_parts_remove", "correction_resolve",
-    "send_for_signature", "withdraw",
+    "send_for_signature", "withdraw", "reopen",
 }  # fmt: skip
 GET_ONLY = {
     "dashboard", "detail", "history", "documents", "document_preview", "document_page",
     "document_image", "document_download", "document_translation", "submission",
-    "submission_package", "ecopr", "draft_pdf",
+    "submission_package", "ecopr", "draft_pdf_download",
 }  # fmt: skip
 
 
@@ -60,6 +60,8 @@ def kwargs_for(converters, application, person):
         "document_id": pdf_document.public_id,
         "page": 1,
     }
+    if "request_id" in converters:
+        values["request_id"] = _document_request(application).public_id
     if "correction_id" in converters:
         values["correction_id"] = _correction(application).public_id
     if "request_id" in converters:
@@ -87,8 +89,8 @@ def _correction(application):
 
 
 def _document_request(application):
-    """A document request staff opened on ``application`` (not open while it is a draft)."""
-    from datetime import date
+    """A document request staff opened on ``application`` (answered after submission)."""
+    import datetime
 
     from applications.models import DocumentRequest
 
@@ -97,8 +99,8 @@ def _document_request(application):
     ).first() or DocumentRequest.objects.create(
         application=application,
         name="CANARY-A requested document",
-        due_on=date(2099, 1, 1),
-        requested_by=application.representative.user,
+        due_on=datetime.date(2030, 1, 1),
+        requested_by=factories.make_staff(),
     )
 
 
@@ -166,11 +168,12 @@ def test_a_missing_uuid_is_the_same_404(rep_a, world, name, converters):
 
 # Pages of a's own application that are 404 for its representative while it is a draft: the
 # signing page is the client's (tests/applications/test_signatures.py), and there is no
-# submission yet (tests/applications/test_submission.py covers them after one), nor an eCOPR;
-# the uploads after submission are closed on a draft (409; tests/staff/test_after_submission.py).
+# submission yet (tests/applications/test_submission.py covers them after one), nor an eCOPR,
+# nor a draft PDF exported yet (tests/applications/test_draft_pdf.py). Requested documents and
+# changes of circumstances are answered only after submission: a draft is the wrong state (409).
 NOT_FOR_A_DRAFT_REPRESENTATIVE = {
     "sign": 404, "submission": 404, "submission_package": 404, "ecopr": 404,
-    "requested_document_upload": 409, "circumstance_report": 409,
+    "draft_pdf_download": 404, "requested_document_upload": 409, "circumstance_report": 409,
 }  # fmt: skip
 
 
