@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from accounts.errors import DomainError
 
 from . import intake as intake_services
-from . import pr_confirmation, staff
+from . import pr_confirmation, signatures, staff
 from .access import get_pr_confirmation_for_application
 from .changes import latest_diff
 from .intake import intake_move_allowed, with_intake_counts
@@ -507,6 +507,19 @@ class PRConfirmForm(forms.Form):
     )
 
 
+# What each verifier check means when it fails (signatures.event_problems and
+# submission.submissions_verify), for the staff page.
+CHECK_PROBLEMS = {
+    "seal": _("the seal does not match: the record was altered"),
+    "chain": _("the chain is broken: an earlier record was altered or removed"),
+    "snapshot": _("the stored copy of what was signed does not match its hash"),
+    "content": _("the form changed since it was signed"),
+    "manifest": _("the manifest does not match its hash"),
+    "file": _("a file changed in storage"),
+    "lost": _("a file is missing from storage"),
+}
+
+
 @admin.register(Application)
 class ApplicationAdmin(admin.ModelAdmin):
     """The staff queue and the read-only view of a whole application, with the staff actions.
@@ -593,6 +606,8 @@ class ApplicationAdmin(admin.ModelAdmin):
             )
             extra_context["pr_confirmations"] = self._pr_confirmations(application)
             extra_context["can_confirm_pr"] = request.user.has_perm(pr_confirmation.PERMISSION)
+            extra_context["signatures"] = self._signatures(application)
+            extra_context["submissions"] = self._submissions(application)
         return super().change_view(request, object_id, form_url, extra_context)
 
     def _pr_confirmations(self, application) -> list[PRConfirmation]:
@@ -604,6 +619,34 @@ class ApplicationAdmin(admin.ModelAdmin):
         for confirmation in confirmations:
             confirmation.reports = reports.get(confirmation.pk, [])
         return confirmations
+
+    def _signatures(self, application) -> list[dict]:
+        """Every signature with the verifier's result, in readable words (three queries)."""
+        return [
+            {"checked": checked, "problems": [CHECK_PROBLEMS[p] for p in checked.problems]}
+            for checked in signatures.application_signatures_checked(application)
+        ]
+
+    def _submissions(self, application) -> list[dict]:
+        """Each submission with its manifest, what ``submissions_verify`` finds wrong with it
+        and the files and forms it lists (one query per submission, reading each file)."""
+        from .submission import submissions_verify
+
+        problems: dict[int, list[str]] = {}
+        for mismatch in submissions_verify(application_id=application.public_id):
+            problems.setdefault(mismatch.signature_id, []).append(CHECK_PROBLEMS[mismatch.problem])
+        result = []
+        for record in application.submissions.select_related("submitted_by").order_by("number"):
+            files = record.manifest.get("files") or {}
+            result.append(
+                {
+                    "record": record,
+                    "problems": problems.get(record.pk, []),
+                    "forms": sorted((record.manifest.get("forms") or {}).items()),
+                    "files": sorted(files.items(), key=lambda item: item[1].get("slot", "")),
+                }
+            )
+        return result
 
     def get_urls(self):
         def form_view(method):
@@ -641,8 +684,30 @@ class ApplicationAdmin(admin.ModelAdmin):
                 form_view(self.pr_confirm_view),
                 name=f"{name}_pr_confirm",
             ),
+            path(
+                "<path:object_id>/submissions/<int:number>/package/",
+                self.admin_site.admin_view(require_safe(self.package_view)),
+                name=f"{name}_package",
+            ),
             *super().get_urls(),
         ]
+
+    def package_view(self, request, object_id, number):
+        """The package of one submission as it was sent, for staff who may see the
+        application: an audited, no-store download (404 while it is being prepared)."""
+        application = self._application(request, object_id, "applications.view_application")
+        record = (
+            application.submissions.filter(number=number, package__isnull=False)
+            .select_related("package")
+            .first()
+        )
+        if record is None:
+            raise Http404
+        return stored_file_response(
+            record.package,
+            download_name=f"{record.application_number}-{record.number}.pdf",
+            request=request,
+        )
 
     def _printable_forms(self, application) -> list[tuple[str, str, str]]:
         """(person's name, form label, staff URL) of every digital form the people need."""

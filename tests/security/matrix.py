@@ -638,6 +638,13 @@ RULES: list[Rule] = [
         superuser="200/200/404 200/200/404",
     ),  # fmt: skip
     admin_rule(
+        "admin:applications_application_package",
+        why="a submission's package as sent: audited, no-store, GET only",
+        staff="403 405",
+        staff_perm="200/200/404 405",
+        superuser="200/200/404 405",
+    ),  # fmt: skip
+    admin_rule(
         "admin:applications_application_print",
         why="the printable form: GET only",
         staff="403 405",
