@@ -16,7 +16,7 @@ from accounts.errors import DomainError
 
 from . import intake as intake_services
 from . import pr_confirmation, signatures, staff
-from .access import get_pr_confirmation_for_application
+from .access import get_document_for_application, get_pr_confirmation_for_application
 from .changes import latest_diff
 from .intake import intake_move_allowed, with_intake_counts
 from .models import (
@@ -332,16 +332,30 @@ class PersonInline(ReadOnlyInline):
 
 
 class DocumentInline(ReadOnlyInline):
-    """The application's uploads, read-only (files are served to staff in a later issue)."""
+    """The application's uploads, read-only, each with a link to its staff preview."""
 
     model = Document
     fields = (
         "slot_key", "display_name", "state", "uploaded_at", "combine_status", "receipt_amount",
+        "preview",
     )  # fmt: skip
     readonly_fields = fields
 
     def get_queryset(self, request):
-        return super().get_queryset(request).order_by("slot_key", "uploaded_at")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("application")
+            .order_by("slot_key", "uploaded_at")
+        )
+
+    @admin.display(description=_("preview"))
+    def preview(self, document):
+        url = reverse(
+            "admin:applications_application_document_preview",
+            args=[document.application.public_id, document.public_id],
+        )
+        return format_html('<a href="{}">{}</a>', url, _("Preview"))
 
 
 class StaffDecisionInline(ReadOnlyInline):
@@ -653,6 +667,7 @@ class ApplicationAdmin(admin.ModelAdmin):
             return self.admin_site.admin_view(require_http_methods(["GET", "HEAD", "POST"])(method))
 
         name = "applications_application"
+        document = "document/<uuid:public_id>/<uuid:document_id>/"
         return [
             path(
                 "<path:object_id>/act/<slug:code>/",
@@ -684,13 +699,63 @@ class ApplicationAdmin(admin.ModelAdmin):
                 form_view(self.pr_confirm_view),
                 name=f"{name}_pr_confirm",
             ),
-            path(
-                "<path:object_id>/submissions/<int:number>/package/",
-                self.admin_site.admin_view(require_safe(self.package_view)),
-                name=f"{name}_package",
-            ),
+            *(
+                path(route, self.admin_site.admin_view(require_safe(view)), name=f"{name}_{key}")
+                for route, view, key in (
+                    (
+                        "<path:object_id>/submissions/<int:number>/package/",
+                        self.package_view,
+                        "package",
+                    ),
+                    (f"{document}preview/", self.document_preview_view, "document_preview"),
+                    (f"{document}page/<int:page>/", self.document_page_view, "document_page"),
+                    (f"{document}image/", self.document_image_view, "document_image"),
+                )
+            ),  # fmt: skip
             *super().get_urls(),
         ]
+
+    def _document(self, request, public_id, document_id):
+        """The staff door to one document: view_application, then the application in the
+        queue, then its document, else 404 (the preview partial links by public IDs)."""
+        if not request.user.has_perm("applications.view_application"):
+            raise PermissionDenied
+        application = self.get_queryset(request).filter(public_id=public_id).first()
+        if application is None:
+            raise Http404
+        return get_document_for_application(application, document_id)
+
+    def document_preview_view(self, request, public_id, document_id):
+        """The document's pages rendered on the server, as the representative and the client
+        see them (document_views.preview_context writes the audit row)."""
+        from .document_views import preview_context
+
+        document = self._document(request, public_id, document_id)
+        application = document.application
+        context = {
+            **self.admin_site.each_context(request),
+            **preview_context(request, document),
+            "opts": self.opts,
+            "original": application,
+            "application": application,
+            "title": _("Preview of %(name)s") % {"name": document.display_name},
+            "change_url": reverse("admin:applications_application_change", args=[application.pk]),
+        }
+        response = TemplateResponse(
+            request, "admin/applications/application/document_preview.html", context
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def document_page_view(self, request, public_id, document_id, page):
+        from .document_views import page_response
+
+        return page_response(self._document(request, public_id, document_id), page)
+
+    def document_image_view(self, request, public_id, document_id):
+        from .document_views import image_document_response
+
+        return image_document_response(self._document(request, public_id, document_id))
 
     def package_view(self, request, object_id, number):
         """The package of one submission as it was sent, for staff who may see the

@@ -158,3 +158,36 @@ def _checked_pdf():
         allowed_kinds={"pdf"},
         allow_active_pdf=True,
     )
+
+
+def preview_url(application, document, view="document_preview", *extra):
+    return reverse(
+        f"admin:applications_application_{view}",
+        args=[application.public_id, document.public_id, *extra],
+    )
+
+
+def test_the_officer_previews_a_document_audited(officer, submitted):
+    document = factories.make_document(application=submitted)
+    page = officer.get(change_url(submitted)).content.decode()
+    assert preview_url(submitted, document) in page
+    preview = officer.get(preview_url(submitted, document))
+    assert preview.status_code == 200 and "no-store" in preview["Cache-Control"]
+    assert preview_url(submitted, document, "document_page", 1) in preview.content.decode()
+    assert AuditEvent.objects.filter(action="document.viewed").exists()
+    png = officer.get(preview_url(submitted, document, "document_page", 1))
+    assert png.status_code == 200 and png["Content-Type"] == "image/png"
+    assert officer.get(preview_url(submitted, document, "document_page", 99)).status_code == 404
+    assert officer.get(preview_url(submitted, document, "document_image")).status_code == 404
+
+
+def test_a_document_preview_is_closed_to_others(submitted, application_b, rep_a, client_a):
+    document = factories.make_document(application=submitted)
+    assert (
+        signed_in(factories.make_staff()).get(preview_url(submitted, document)).status_code == 403
+    )
+    for outsider in (rep_a, client_a):
+        assert outsider.get(preview_url(submitted, document)).status_code in (302, 403, 404)
+    # a draft is not in the queue, and a document of another application is not this one's
+    officer = signed_in(make_staff_in(OFFICER))
+    assert officer.get(preview_url(application_b, document)).status_code == 404
