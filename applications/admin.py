@@ -15,8 +15,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from accounts.errors import DomainError
 
 from . import intake as intake_services
-from . import pr_confirmation, staff
-from .access import get_pr_confirmation_for_application
+from . import pr_confirmation, signatures, staff
+from .access import get_document_for_application, get_pr_confirmation_for_application
 from .changes import latest_diff
 from .intake import intake_move_allowed, with_intake_counts
 from .models import (
@@ -332,16 +332,30 @@ class PersonInline(ReadOnlyInline):
 
 
 class DocumentInline(ReadOnlyInline):
-    """The application's uploads, read-only (files are served to staff in a later issue)."""
+    """The application's uploads, read-only, each with a link to its staff preview."""
 
     model = Document
     fields = (
         "slot_key", "display_name", "state", "uploaded_at", "combine_status", "receipt_amount",
+        "preview",
     )  # fmt: skip
     readonly_fields = fields
 
     def get_queryset(self, request):
-        return super().get_queryset(request).order_by("slot_key", "uploaded_at")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("application")
+            .order_by("slot_key", "uploaded_at")
+        )
+
+    @admin.display(description=_("preview"))
+    def preview(self, document):
+        url = reverse(
+            "admin:applications_application_document_preview",
+            args=[document.application.public_id, document.public_id],
+        )
+        return format_html('<a href="{}">{}</a>', url, _("Preview"))
 
 
 class StaffDecisionInline(ReadOnlyInline):
@@ -507,6 +521,19 @@ class PRConfirmForm(forms.Form):
     )
 
 
+# What each verifier check means when it fails (signatures.event_problems and
+# submission.submissions_verify), for the staff page.
+CHECK_PROBLEMS = {
+    "seal": _("the seal does not match: the record was altered"),
+    "chain": _("the chain is broken: an earlier record was altered or removed"),
+    "snapshot": _("the stored copy of what was signed does not match its hash"),
+    "content": _("the form changed since it was signed"),
+    "manifest": _("the manifest does not match its hash"),
+    "file": _("a file changed in storage"),
+    "lost": _("a file is missing from storage"),
+}
+
+
 @admin.register(Application)
 class ApplicationAdmin(admin.ModelAdmin):
     """The staff queue and the read-only view of a whole application, with the staff actions.
@@ -593,6 +620,8 @@ class ApplicationAdmin(admin.ModelAdmin):
             )
             extra_context["pr_confirmations"] = self._pr_confirmations(application)
             extra_context["can_confirm_pr"] = request.user.has_perm(pr_confirmation.PERMISSION)
+            extra_context["signatures"] = self._signatures(application)
+            extra_context["submissions"] = self._submissions(application)
         return super().change_view(request, object_id, form_url, extra_context)
 
     def _pr_confirmations(self, application) -> list[PRConfirmation]:
@@ -605,11 +634,40 @@ class ApplicationAdmin(admin.ModelAdmin):
             confirmation.reports = reports.get(confirmation.pk, [])
         return confirmations
 
+    def _signatures(self, application) -> list[dict]:
+        """Every signature with the verifier's result, in readable words (three queries)."""
+        return [
+            {"checked": checked, "problems": [CHECK_PROBLEMS[p] for p in checked.problems]}
+            for checked in signatures.application_signatures_checked(application)
+        ]
+
+    def _submissions(self, application) -> list[dict]:
+        """Each submission with its manifest, what ``submissions_verify`` finds wrong with it
+        and the files and forms it lists (one query per submission, reading each file)."""
+        from .submission import submissions_verify
+
+        problems: dict[int, list[str]] = {}
+        for mismatch in submissions_verify(application_id=application.public_id):
+            problems.setdefault(mismatch.signature_id, []).append(CHECK_PROBLEMS[mismatch.problem])
+        result = []
+        for record in application.submissions.select_related("submitted_by").order_by("number"):
+            files = record.manifest.get("files") or {}
+            result.append(
+                {
+                    "record": record,
+                    "problems": problems.get(record.pk, []),
+                    "forms": sorted((record.manifest.get("forms") or {}).items()),
+                    "files": sorted(files.items(), key=lambda item: item[1].get("slot", "")),
+                }
+            )
+        return result
+
     def get_urls(self):
         def form_view(method):
             return self.admin_site.admin_view(require_http_methods(["GET", "HEAD", "POST"])(method))
 
         name = "applications_application"
+        document = "document/<uuid:public_id>/<uuid:document_id>/"
         return [
             path(
                 "<path:object_id>/act/<slug:code>/",
@@ -641,8 +699,80 @@ class ApplicationAdmin(admin.ModelAdmin):
                 form_view(self.pr_confirm_view),
                 name=f"{name}_pr_confirm",
             ),
+            *(
+                path(route, self.admin_site.admin_view(require_safe(view)), name=f"{name}_{key}")
+                for route, view, key in (
+                    (
+                        "<path:object_id>/submissions/<int:number>/package/",
+                        self.package_view,
+                        "package",
+                    ),
+                    (f"{document}preview/", self.document_preview_view, "document_preview"),
+                    (f"{document}page/<int:page>/", self.document_page_view, "document_page"),
+                    (f"{document}image/", self.document_image_view, "document_image"),
+                )
+            ),  # fmt: skip
             *super().get_urls(),
         ]
+
+    def _document(self, request, public_id, document_id):
+        """The staff door to one document: view_application, then the application in the
+        queue, then its document, else 404 (the preview partial links by public IDs)."""
+        if not request.user.has_perm("applications.view_application"):
+            raise PermissionDenied
+        application = self.get_queryset(request).filter(public_id=public_id).first()
+        if application is None:
+            raise Http404
+        return get_document_for_application(application, document_id)
+
+    def document_preview_view(self, request, public_id, document_id):
+        """The document's pages rendered on the server, as the representative and the client
+        see them (document_views.preview_context writes the audit row)."""
+        from .document_views import preview_context
+
+        document = self._document(request, public_id, document_id)
+        application = document.application
+        context = {
+            **self.admin_site.each_context(request),
+            **preview_context(request, document),
+            "opts": self.opts,
+            "original": application,
+            "application": application,
+            "title": _("Preview of %(name)s") % {"name": document.display_name},
+            "change_url": reverse("admin:applications_application_change", args=[application.pk]),
+        }
+        response = TemplateResponse(
+            request, "admin/applications/application/document_preview.html", context
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def document_page_view(self, request, public_id, document_id, page):
+        from .document_views import page_response
+
+        return page_response(self._document(request, public_id, document_id), page)
+
+    def document_image_view(self, request, public_id, document_id):
+        from .document_views import image_document_response
+
+        return image_document_response(self._document(request, public_id, document_id))
+
+    def package_view(self, request, object_id, number):
+        """The package of one submission as it was sent, for staff who may see the
+        application: an audited, no-store download (404 while it is being prepared)."""
+        application = self._application(request, object_id, "applications.view_application")
+        record = (
+            application.submissions.filter(number=number, package__isnull=False)
+            .select_related("package")
+            .first()
+        )
+        if record is None:
+            raise Http404
+        return stored_file_response(
+            record.package,
+            download_name=f"{record.application_number}-{record.number}.pdf",
+            request=request,
+        )
 
     def _printable_forms(self, application) -> list[tuple[str, str, str]]:
         """(person's name, form label, staff URL) of every digital form the people need."""

@@ -296,15 +296,17 @@ def form_answers(person, form_key: str) -> dict[str, dict]:
     return {row.section: row.data for row in rows}
 
 
-def canonical_form_json(application: Application, person, form: str) -> bytes:
+def canonical_form_json(application: Application, person, form: str, *, answers=None) -> bytes:
     """The canonical bytes of one person's form (QUALITY.md §5): what a signature covers.
 
     Holds the schema version, the form and the people's identifiers, the profile fields that
     flow into the form, and every section's stored answers (tables in the user's order, each
-    row with its stable id). Unsaved sections appear as ``{}``.
+    row with its stable id). Unsaved sections appear as ``{}``. ``answers`` (``{section slug:
+    data}``) saves the query when the caller has read them already.
     """
     spec = FORMS[form]
-    answers = form_answers(person, form)
+    if answers is None:
+        answers = form_answers(person, form)
     return canonical_json(
         {
             "schema_version": spec.schema_version,

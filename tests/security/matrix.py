@@ -638,6 +638,24 @@ RULES: list[Rule] = [
         superuser="200/200/404 200/200/404",
     ),  # fmt: skip
     admin_rule(
+        "admin:applications_application_document_preview",
+        "admin:applications_application_document_page",
+        "admin:applications_application_document_image",
+        why="a document's preview for staff (view_application): audited, no-store, GET only; "
+        "the world's documents are on drafts, outside the staff queue, so even a permitted GET "
+        "is a 404 (tests/applications/test_admin_staffview.py opens a queued one)",
+        staff="403 405",
+        staff_perm="404 405",
+        superuser="404 405",
+    ),  # fmt: skip
+    admin_rule(
+        "admin:applications_application_package",
+        why="a submission's package as sent: audited, no-store, GET only",
+        staff="403 405",
+        staff_perm="200/200/404 405",
+        superuser="200/200/404 405",
+    ),  # fmt: skip
+    admin_rule(
         "admin:applications_application_print",
         why="the printable form: GET only",
         staff="403 405",

@@ -27,6 +27,7 @@ PLAIN_KWARGS = {
     "uidb36": "zz",
     "pk": 999_999,
     "page": 1,
+    "number": 1,  # a submission number
     "form": "imm5669",
     "section": "background",
     "url": "no-such-page/",

@@ -67,7 +67,7 @@ def test_the_application_page_is_read_only_with_the_permitted_buttons(officer, s
     html = supervisor.get(change_url(application)).content.decode()
     assert act_url(application, "approve") in html and act_url(application, "refuse") in html
     assert 'name="status"' not in html and 'name="_save"' not in html
-    assert "Signatures and manifest" in html
+    assert "Submissions and manifests" in html and 'id="signatures"' in html
     html = officer.get(change_url(application)).content.decode()
     assert act_url(application, "approve") not in html
     officer.post(change_url(application), {"status": "approved"})
