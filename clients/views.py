@@ -217,9 +217,7 @@ def _status_timeline(application) -> list:
 def _appointment(application, timeline):
     """The client's current appointment of a representative, looked up only when the timeline
     shows one (a client invited by their representative costs no query)."""
-    if not any(
-        row["action"] == ApplicationEvent.Action.REPRESENTATIVE_APPOINTED for row in timeline
-    ):
+    if not any(row.action == ApplicationEvent.Action.REPRESENTATIVE_APPOINTED for row in timeline):
         return None
     return appointments.current_appointment(application)
 
