@@ -214,6 +214,14 @@ def _status_timeline(application) -> list:
     ]
 
 
+def _appointment(application, timeline):
+    """The client's current appointment of a representative, looked up only when the timeline
+    shows one (a client invited by their representative costs no query)."""
+    if not any(row.action == ApplicationEvent.Action.REPRESENTATIVE_APPOINTED for row in timeline):
+        return None
+    return appointments.current_appointment(application)
+
+
 def _review(application):
     """People, the forms each needs (with their state) and the current documents."""
     people = list(application.people.order_by("created_at", "id"))
@@ -256,7 +264,7 @@ def application_detail(request, public_id):
             "timeline": timeline,
             "corrections": corrections,
             "pr_confirmations": confirmations_for(application),
-            "appointment": appointments.current_appointment(application),
+            "appointment": _appointment(application, timeline),
         },
     )
 

@@ -60,8 +60,6 @@ def kwargs_for(converters, application, person):
         "document_id": pdf_document.public_id,
         "page": 1,
     }
-    if "request_id" in converters:
-        values["request_id"] = _document_request(application).public_id
     if "correction_id" in converters:
         values["correction_id"] = _correction(application).public_id
     if "request_id" in converters:

@@ -69,7 +69,12 @@ def test_appoint_then_revoke(browser, individual, rep_a_user, rep_a, rep_b):
     assert rep_a.get(url("detail", other)).status_code == 404
     assert rep_b.get(url("detail", application)).status_code == 404
     # The individual reads and signs through the client pages; the preparer pages are closed.
-    assert browser.get(client_url("application", application)).status_code == 200
+    page = browser.get(client_url("application", application))
+    assert page.status_code == 200
+    # The timeline shows the appointment, so the page shows the panel to revoke it.
+    assert page.context["appointment"] == appointment
+    assert 'data-testid="appointment-panel"' in page.content.decode()
+    assert "You appointed a representative" in page.content.decode()
     assert browser.get(url("sign", application)).status_code == 200
     assert browser.get(url("detail", application)).status_code == 404
     assert browser.get(client_url("representative_appoint", application)).status_code == 409
