@@ -123,7 +123,8 @@ def test_staff_return_accept_and_request_documents(browser, live_server, page):
         admin_page(page, r"/staff-admin/applications/application/\?q=Lavoie$")
         page.locator("#result_list").get_by_role("link", name="F000000042").click()
         admin_page(page, r"/staff-admin/applications/application/\d+/change/")
-        expect(page.locator("#content")).to_contain_text("Signatures and manifest")
+        expect(page.locator("#signatures")).to_contain_text("Signatures")
+        expect(page.locator("#content")).to_contain_text("Submissions and manifests")
 
         return_incomplete(page)
         dashboard_shows_the_return(rep_page)
