@@ -48,7 +48,8 @@ def processing_timeline(
 ) -> list[TimelineRow]:
     """The timeline of ``application`` (reached through its door) for its representative, or
     for its client when ``for_client``. ``labels`` adds history rows of other actions, each
-    with its label (the client page's own rows), read in the same query.
+    with its label (the client page's own rows), read in the same query; a label may be a
+    dict by the actor's role (``None``: anyone else).
 
     One query for a draft never submitted (staff rows exist only from submission on), four
     once it has an application number."""
@@ -74,9 +75,10 @@ def processing_timeline(
     )
     for event in events:
         if event.action in labels:
-            rows.append(
-                TimelineRow(at=event.at, action=event.action, label=labels[event.action], actor="")
-            )
+            label = labels[event.action]
+            if isinstance(label, dict):  # worded by who acted: {actor role or None: label}
+                label = label.get(getattr(event.actor, "role", None), label[None])
+            rows.append(TimelineRow(at=event.at, action=event.action, label=label, actor=""))
             continue
         if event.new_status not in Application.Status.values:
             continue

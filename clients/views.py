@@ -42,8 +42,15 @@ from .models import CorrectionRequest
 # The history rows a client sees on their application, in plain words. Everything else
 # (profile edits, uploads, form saves) is the representative's working detail.
 TIMELINE_LABELS = {
-    ApplicationEvent.Action.CREATED: gettext_lazy("Your representative started the application"),
-    ApplicationEvent.Action.COPIED: gettext_lazy("Your representative started the application"),
+    # An individual starts their own application (issue 10); a representative, their client's.
+    ApplicationEvent.Action.CREATED: {
+        "client": gettext_lazy("You started the application"),
+        None: gettext_lazy("Your representative started the application"),
+    },
+    ApplicationEvent.Action.COPIED: {
+        "client": gettext_lazy("You started the application"),
+        None: gettext_lazy("Your representative started the application"),
+    },
     ApplicationEvent.Action.CLIENT_INVITED: gettext_lazy(
         "You were invited to the portal and sent a temporary password"
     ),

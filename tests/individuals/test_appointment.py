@@ -75,6 +75,11 @@ def test_appoint_then_revoke(browser, individual, rep_a_user, rep_a, rep_b):
     assert page.context["appointment"] == appointment
     assert 'data-testid="appointment-panel"' in page.content.decode()
     assert "You appointed a representative" in page.content.decode()
+    # They started it themselves: the timeline says so, not "your representative".
+    assert "You started the application" in page.content.decode()
+    assert "Your representative started the application" not in page.content.decode()
+    french = browser.get(client_url("application", application).replace("/en/", "/fr/", 1))
+    assert "Vous avez commencé la demande" in french.content.decode()
     assert browser.get(url("sign", application)).status_code == 200
     assert browser.get(url("detail", application)).status_code == 404
     assert browser.get(client_url("representative_appoint", application)).status_code == 409
